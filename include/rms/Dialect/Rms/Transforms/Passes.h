@@ -1,0 +1,56 @@
+//===- Passes.h - rms dialect passes ----------------------------*- C++ -*-===//
+//
+// Declares the passes of the `rms` dialect and the pattern sets behind them,
+// so that other compilers can reuse the patterns without the passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RMS_DIALECT_RMS_TRANSFORMS_PASSES_H
+#define RMS_DIALECT_RMS_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class DialectRegistry;
+class RewritePatternSet;
+
+namespace rms {
+
+#define GEN_PASS_DECL
+#include "rms/Dialect/Rms/Transforms/Passes.h.inc"
+
+/// Adds the pattern that decomposes tensor `rms.norm` into linalg ops.
+void populateRmsToLinalgPatterns(RewritePatternSet &patterns);
+
+/// How `rms-vectorize` shapes the code of one row.
+struct VectorizeOptions {
+  /// Bits of one vector register; 0 takes the host target's width.
+  int64_t vectorBits = 0;
+  /// Independent accumulators, and vectors processed per loop iteration.
+  int64_t unroll = 4;
+  /// Unrolled iterations summed before entering the compensated row sum.
+  int64_t block = 8;
+};
+
+/// The vector register width of the host, in bits (512 with AVX-512).
+int64_t getHostVectorBits();
+
+/// Adds the pattern that lowers memref `rms.norm` to vectorized loops.
+void populateRmsVectorizePatterns(RewritePatternSet &patterns,
+                                  const VectorizeOptions &options);
+
+/// Registers the bufferization model of `rms.norm`.
+void registerBufferizableOpInterfaceExternalModels(DialectRegistry &registry);
+
+#define GEN_PASS_REGISTRATION
+#include "rms/Dialect/Rms/Transforms/Passes.h.inc"
+
+} // namespace rms
+} // namespace mlir
+
+#endif // RMS_DIALECT_RMS_TRANSFORMS_PASSES_H

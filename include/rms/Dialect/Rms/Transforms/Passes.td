@@ -1,0 +1,167 @@
+//===- Passes.td - rms dialect passes ----------------------*- tablegen -*-===//
+//
+// Declares the transformations of the `rms` dialect: decomposition into
+// linalg, tiling into parallel row tiles, vectorization of a row tile, and the
+// C-interface marking used by the CPU pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RMS_DIALECT_RMS_TRANSFORMS_PASSES_TD
+#define RMS_DIALECT_RMS_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertRmsToLinalg : Pass<"convert-rms-to-linalg"> {
+  let summary = "Decompose rms.norm on tensors into linalg.generic ops";
+  let description = [{
+    Rewrites every tensor `rms.norm` through its `AggregatedOpInterface`
+    decomposition: a reduction computing the sum of squares per row in the
+    accumulator type (f32, or f64 for f64 data), a per-row scale
+    `1 / sqrt(sum / N + epsilon)`, and an elementwise product rounded to the
+    element type once. This is the reference lowering that any linalg-based
+    compiler can consume; `rms-vectorize` is the fast one.
+
+    Before:
+
+    ```mlir
+    %y = rms.norm ins(%x, %w : tensor<2x8xf16>, tensor<8xf16>)
+                  outs(%init : tensor<2x8xf16>) epsilon(1.0e-05)
+                  -> tensor<2x8xf16>
+    ```
+
+    After (abridged):
+
+    ```mlir
+    %sumsq = linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%x : tensor<2x8xf16>) outs(%zeros : tensor<2xf32>) { ... }
+    %scale = linalg.generic {iterator_types = ["parallel"]}
+        ins(%sumsq : tensor<2xf32>) outs(%empty : tensor<2xf32>) { ... }
+    %y = linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%x, %scale, %w : tensor<2x8xf16>, tensor<2xf32>, tensor<8xf16>)
+        outs(%init : tensor<2x8xf16>) { ... }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
+  let summary = "Tile rms.norm on tensors into parallel tiles of whole rows";
+  let description = [{
+    Tiles every tensor `rms.norm` through its `TilingInterface` into an
+    `scf.forall` over tiles of `tile-rows` rows of the collapsed leading
+    dimensions; the normalized (last) dimension is never split. Each
+    iteration of the `scf.forall` is independent, so later passes can map it
+    to threads (`scf-forall-to-parallel`, `convert-scf-to-openmp`).
+
+    Only the innermost leading dimension is tiled by `tile-rows`; outer
+    leading dimensions are tiled by 1.
+
+    Before:
+
+    ```mlir
+    %y = rms.norm ins(%x : tensor<64x4096xf32>) outs(%init : tensor<64x4096xf32>)
+                  epsilon(1.0e-05) -> tensor<64x4096xf32>
+    ```
+
+    After (`tile-rows=8`, abridged):
+
+    ```mlir
+    %y = scf.forall (%i) = (0) to (64) step (8) shared_outs(%o = %init) {
+      %xs = tensor.extract_slice %x[%i, 0] [8, 4096] [1, 1]
+      %os = tensor.extract_slice %o[%i, 0] [8, 4096] [1, 1]
+      %t = rms.norm ins(%xs : tensor<8x4096xf32>) outs(%os : tensor<8x4096xf32>) ...
+      scf.forall.in_parallel {
+        tensor.parallel_insert_slice %t into %o[%i, 0] [8, 4096] [1, 1]
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"0",
+           "Rows per tile; 0 picks about 64 KiB of input per tile when the "
+           "row length is static, 8 rows otherwise">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def RmsVectorize : Pass<"rms-vectorize"> {
+  let summary = "Lower rms.norm on memrefs to vectorized loops";
+  let description = [{
+    Rewrites every memref `rms.norm` into `scf` loops over its rows with
+    `vector` code for each row, in two sweeps:
+
+    1. Sum of squares: `unroll` independent vector accumulators in the
+       accumulator type (f32, or f64 for f64 data) take `vector.fma` of the
+       widened elements. Every `block` iterations their sum is added into a
+       compensated (Kahan) running sum, so rows of 2^20 elements and more
+       stay within 1e-6 relative error. The tail of a row is read with a
+       masked load. The lanes are combined once per row.
+    2. Scaling: `y = trunc(ext(x) * scale * ext(w))` with
+       `scale = 1 / sqrt(sum / N + epsilon)`, vectorized the same way, with
+       a masked tail.
+
+    f16 and bf16 are widened to f32 in registers and rounded once on store.
+    The vector width follows the target (512 bits with AVX-512) unless
+    `vector-bits` says otherwise. The innermost dimension of every operand
+    must have unit stride, as it has after bufferization.
+
+    Before:
+
+    ```mlir
+    rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+    ```
+
+    After (abridged):
+
+    ```mlir
+    scf.for %r = %c0 to %rows step %c1 {
+      %acc:4 = scf.for ... iter_args(...) -> (vector<16xf32>, ...) {
+        %v = vector.load %x[%r, %j] : memref<?x?xf32>, vector<16xf32>
+        %a = vector.fma %v, %v, %acc0 : vector<16xf32>
+        ...
+      }
+      ...
+      vector.store %out, %y[%r, %j] : memref<?x?xf32>, vector<16xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
+           "Bits of one vector register; 0 takes the host target's width "
+           "(512 with AVX-512, 256 with AVX, 128 otherwise)">,
+    Option<"unroll", "unroll", "int64_t", /*default=*/"4",
+           "Independent vector accumulators (and vectors per iteration)">,
+    Option<"block", "block", "int64_t", /*default=*/"8",
+           "Unrolled iterations summed before they are added to the "
+           "compensated row sum">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def RmsEmitCInterface : Pass<"rms-emit-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Give every public function the C interface";
+  let description = [{
+    Marks every public `func.func` with `llvm.emit_c_interface`, so that
+    `convert-func-to-llvm` emits a `_mlir_ciface_<name>` wrapper taking
+    pointers to `StridedMemRefType` descriptors (a returned memref comes
+    first, as a pointer to the descriptor to fill).
+  }];
+}
+
+#endif // RMS_DIALECT_RMS_TRANSFORMS_PASSES_TD

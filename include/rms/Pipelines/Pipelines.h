@@ -1,0 +1,54 @@
+//===- Pipelines.h - rms compilation pipelines ------------------*- C++ -*-===//
+//
+// Declares the named pipelines of rms (`rms-cpu-pipeline`, ...), each built by
+// one function that lists its passes in order, so that other compilers can
+// add the same passes to their own pass managers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RMS_PIPELINES_PIPELINES_H
+#define RMS_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+
+namespace rms {
+
+/// Options of `--rms-cpu-pipeline`.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<int64_t> tileRows{
+      *this, "tile-rows",
+      llvm::cl::desc("Rows per parallel tile (0: about 64 KiB of input)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width in bits (0: the host's)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> unroll{
+      *this, "unroll",
+      llvm::cl::desc("Independent vector accumulators per row"),
+      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> block{
+      *this, "block",
+      llvm::cl::desc("Unrolled iterations per compensated partial sum"),
+      llvm::cl::init(8)};
+  PassOptions::Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("OpenMP threads (0: the runtime's choice, which "
+                     "follows OMP_NUM_THREADS)"),
+      llvm::cl::init(0)};
+};
+
+/// Builds the CPU pipeline: rms and the upstream tensor/linalg/arith/func ops
+/// around it, tiled, bufferized, vectorized and lowered to the LLVM dialect.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers all named pipelines of rms with the pass registry.
+void registerPipelines();
+
+} // namespace rms
+} // namespace mlir
+
+#endif // RMS_PIPELINES_PIPELINES_H

@@ -1,0 +1,387 @@
+//===- RmsOps.cpp - rms dialect operations --------------------------------===//
+//
+// Implements `rms.norm`: its verifier and the interfaces that let upstream
+// transformations work on it without glue code. Memory effects, shape
+// reification and bufferization mirror `linalg.softmax`; the decomposition
+// into `linalg` spells out the contract's numerics (accumulate in f32, or f64
+// for f64 data, round once at the end); the tiling interface exposes the
+// leading dimensions as parallel loops and the normalized dimension as a
+// reduction that is always kept whole in a tile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Dialect/Rms/IR/Rms.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::rms;
+
+#define GET_OP_CLASSES
+#include "rms/Dialect/Rms/IR/RmsOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Returns `dim` of `shaped` (a tensor or a memref) as an OpFoldResult.
+static OpFoldResult getDim(OpBuilder &b, Location loc, Value shaped,
+                           int64_t dim) {
+  auto type = cast<ShapedType>(shaped.getType());
+  if (!type.isDynamicDim(dim))
+    return b.getIndexAttr(type.getDimSize(dim));
+  if (isa<MemRefType>(type))
+    return memref::DimOp::create(b, loc, shaped, dim).getResult();
+  return tensor::DimOp::create(b, loc, shaped, dim).getResult();
+}
+
+/// Takes a unit-stride slice of a tensor or a memref.
+static Value getSlice(OpBuilder &b, Location loc, Value source,
+                      ArrayRef<OpFoldResult> offsets,
+                      ArrayRef<OpFoldResult> sizes) {
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  if (isa<MemRefType>(source.getType()))
+    return memref::SubViewOp::create(b, loc, source, offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
+                                        strides);
+}
+
+//===----------------------------------------------------------------------===//
+// NormOp: construction and verification
+//===----------------------------------------------------------------------===//
+
+void NormOp::build(OpBuilder &builder, OperationState &state, Value input,
+                   Value weight, Value init, float epsilon) {
+  Type resultType =
+      isa<RankedTensorType>(init.getType()) ? init.getType() : Type();
+  build(builder, state, resultType, input, weight, init,
+        builder.getF32FloatAttr(epsilon));
+}
+
+FloatType NormOp::getAccumulatorType() {
+  Builder b(getContext());
+  return getElementType().isF64() ? b.getF64Type() : b.getF32Type();
+}
+
+LogicalResult NormOp::verify() {
+  ShapedType inputType = getInputType();
+  Type elementType = inputType.getElementType();
+  if (!isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(elementType))
+    return emitOpError("input element type must be f16, bf16, f32 or f64, "
+                       "but got ")
+           << elementType;
+  if (inputType.getRank() < 1)
+    return emitOpError("input must have rank >= 1, but got ") << inputType;
+
+  bool onTensors = isa<RankedTensorType>(inputType);
+  StringRef kind = onTensors ? "tensor" : "memref";
+
+  // `init` must look exactly like `input`, up to dynamic dimensions.
+  auto initType = cast<ShapedType>(getInit().getType());
+  if (isa<RankedTensorType>(initType) != onTensors)
+    return emitOpError("init must be a ")
+           << kind << " like input " << inputType << ", but got " << initType;
+  if (initType.getElementType() != elementType)
+    return emitOpError("init must have element type ")
+           << elementType << " like input, but got " << initType;
+  if (initType.getRank() != inputType.getRank() ||
+      failed(verifyCompatibleShape(initType.getShape(), inputType.getShape())))
+    return emitOpError("init must have the shape of input ")
+           << inputType << ", but got " << initType;
+
+  // `weight` is one value per element of a row.
+  if (Value weight = getWeight()) {
+    auto weightType = cast<ShapedType>(weight.getType());
+    if (isa<RankedTensorType>(weightType) != onTensors)
+      return emitOpError("weight must be a ")
+             << kind << " like input " << inputType << ", but got "
+             << weightType;
+    if (weightType.getElementType() != elementType)
+      return emitOpError("weight must have element type ")
+             << elementType << " like input, but got " << weightType;
+    int64_t rowSize = inputType.getShape().back();
+    if (weightType.getRank() != 1)
+      return emitOpError("weight must have rank 1 and size ")
+             << (ShapedType::isDynamic(rowSize) ? std::string("?")
+                                                : std::to_string(rowSize))
+             << " (the last dimension of input), but got " << weightType;
+    int64_t weightSize = weightType.getDimSize(0);
+    if (!ShapedType::isDynamic(rowSize) &&
+        !ShapedType::isDynamic(weightSize) && weightSize != rowSize)
+      return emitOpError("weight must have size ")
+             << rowSize << " (the last dimension of input), but got "
+             << weightType;
+  }
+
+  APFloat epsilon = getEpsilon();
+  if (!epsilon.isFinite() || epsilon.isNegative())
+    return emitOpError("epsilon must be finite and >= 0, but got ")
+           << getEpsilonAttr();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NormOp: memory effects and shapes
+//===----------------------------------------------------------------------===//
+
+void NormOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (!hasPureBufferSemantics())
+    return;
+  for (OpOperand *operand : getDpsInputOperands())
+    effects.emplace_back(MemoryEffects::Read::get(), operand, /*stage=*/0,
+                         /*effectOnFullRegion=*/true,
+                         SideEffects::DefaultResource::get());
+  // Every element of `init` is overwritten and none is read.
+  for (OpOperand &operand : getDpsInitsMutable())
+    effects.emplace_back(MemoryEffects::Write::get(), &operand, /*stage=*/0,
+                         /*effectOnFullRegion=*/true,
+                         SideEffects::DefaultResource::get());
+}
+
+LogicalResult
+NormOp::reifyResultShapes(OpBuilder &b,
+                          ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
+  SmallVector<OpFoldResult> shape;
+  for (int64_t dim = 0, rank = getInputType().getRank(); dim < rank; ++dim)
+    shape.push_back(getDim(b, getLoc(), getInit(), dim));
+  reifiedReturnShapes.assign(getOperation()->getNumResults(), shape);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NormOp: decomposition into linalg (AggregatedOpInterface)
+//===----------------------------------------------------------------------===//
+
+/// Decomposes a tensor `rms.norm` into three `linalg.generic` ops:
+///
+///   sumsq[r] = sum_i ext(x[r, i])^2                  (reduction, acc type)
+///   scale[r] = rsqrt(sumsq[r] / N + epsilon)         (per row, acc type)
+///   y[r, i]  = trunc(ext(x[r, i]) * scale[r] * ext(w[i]))
+///
+/// where `ext`/`trunc` convert between the element type and the accumulator
+/// type (f32, or f64 for f64 data), so the result is rounded exactly once.
+FailureOr<SmallVector<Value>> NormOp::decomposeOperation(OpBuilder &b) {
+  if (!hasPureTensorSemantics())
+    return failure();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(*this);
+  Location loc = getLoc();
+  MLIRContext *ctx = getContext();
+  Value input = getInput();
+  ShapedType inputType = getInputType();
+  Type elementType = inputType.getElementType();
+  FloatType accType = getAccumulatorType();
+  int64_t rank = inputType.getRank();
+
+  auto toAcc = [&](OpBuilder &nb, Location nloc, Value v) -> Value {
+    return v.getType() == accType ? v : arith::ExtFOp::create(nb, nloc, accType, v);
+  };
+
+  // A tensor with one accumulator per row.
+  SmallVector<OpFoldResult> rowShape;
+  for (int64_t dim = 0; dim + 1 < rank; ++dim)
+    rowShape.push_back(getDim(b, loc, input, dim));
+  Value rowsEmpty = tensor::EmptyOp::create(b, loc, rowShape, accType);
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(accType, 0.0));
+  Value rowsZero =
+      linalg::FillOp::create(b, loc, zero, rowsEmpty).getResult(0);
+
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap perRow = identity.dropResult(rank - 1);
+  AffineMap perColumn =
+      AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1), ctx);
+  SmallVector<utils::IteratorType> reduceIterators(
+      rank, utils::IteratorType::parallel);
+  reduceIterators.back() = utils::IteratorType::reduction;
+
+  Value sumOfSquares =
+      linalg::GenericOp::create(
+          b, loc, rowsZero.getType(), ValueRange{input}, ValueRange{rowsZero},
+          ArrayRef<AffineMap>{identity, perRow}, reduceIterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value x = toAcc(nb, nloc, args[0]);
+            Value square = arith::MulFOp::create(nb, nloc, x, x);
+            Value sum = arith::AddFOp::create(nb, nloc, args[1], square);
+            linalg::YieldOp::create(nb, nloc, sum);
+          })
+          .getResult(0);
+
+  // N as an accumulator-typed value; dynamic row lengths are read at runtime.
+  OpFoldResult rowSize = getDim(b, loc, input, rank - 1);
+  Value count;
+  if (auto size = getConstantIntValue(rowSize)) {
+    count = arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(accType, static_cast<double>(*size)));
+  } else {
+    Value asInt = arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                               cast<Value>(rowSize));
+    count = arith::UIToFPOp::create(b, loc, accType, asInt);
+  }
+  Value epsilon = arith::ConstantOp::create(
+      b, loc,
+      b.getFloatAttr(accType, getEpsilon().convertToFloat()));
+
+  SmallVector<AffineMap> rowMaps(2, b.getMultiDimIdentityMap(rank - 1));
+  SmallVector<utils::IteratorType> rowIterators(rank - 1,
+                                                utils::IteratorType::parallel);
+  Value scale =
+      linalg::GenericOp::create(
+          b, loc, rowsEmpty.getType(), ValueRange{sumOfSquares},
+          ValueRange{rowsEmpty}, rowMaps, rowIterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value mean = arith::DivFOp::create(nb, nloc, args[0], count);
+            Value shifted = arith::AddFOp::create(nb, nloc, mean, epsilon);
+            Value root = math::SqrtOp::create(nb, nloc, shifted);
+            Value one = arith::ConstantOp::create(
+                nb, nloc, nb.getFloatAttr(accType, 1.0));
+            Value inverse = arith::DivFOp::create(nb, nloc, one, root);
+            linalg::YieldOp::create(nb, nloc, inverse);
+          })
+          .getResult(0);
+
+  SmallVector<Value> applyInputs = {input, scale};
+  SmallVector<AffineMap> applyMaps = {identity, perRow};
+  if (Value weight = getWeight()) {
+    applyInputs.push_back(weight);
+    applyMaps.push_back(perColumn);
+  }
+  applyMaps.push_back(identity);
+  bool hasWeight = getWeight() != nullptr;
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, getInit().getType(), applyInputs, ValueRange{getInit()},
+          applyMaps,
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value y = arith::MulFOp::create(nb, nloc, toAcc(nb, nloc, args[0]),
+                                            args[1]);
+            if (hasWeight)
+              y = arith::MulFOp::create(nb, nloc, y,
+                                        toAcc(nb, nloc, args[2]));
+            if (elementType != accType)
+              y = arith::TruncFOp::create(nb, nloc, elementType, y);
+            linalg::YieldOp::create(nb, nloc, y);
+          })
+          .getResult(0);
+  return SmallVector<Value>{result};
+}
+
+//===----------------------------------------------------------------------===//
+// NormOp: TilingInterface
+//===----------------------------------------------------------------------===//
+
+SmallVector<utils::IteratorType> NormOp::getLoopIteratorTypes() {
+  SmallVector<utils::IteratorType> iterators(getInputType().getRank(),
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  return iterators;
+}
+
+SmallVector<Range> NormOp::getIterationDomain(OpBuilder &b) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(*this);
+  Location loc = getLoc();
+  SmallVector<Range> domain;
+  for (int64_t dim = 0, rank = getInputType().getRank(); dim < rank; ++dim)
+    domain.push_back(Range{b.getIndexAttr(0), getDim(b, loc, getInput(), dim),
+                           b.getIndexAttr(1)});
+  return domain;
+}
+
+/// A tile always spans whole rows: the normalized dimension is a reduction
+/// whose result every element of the row needs, so a tile of it would be
+/// wrong. The requested offset/size of the last dimension are replaced by
+/// the full row.
+static void wholeRows(OpBuilder &b, NormOp op, ArrayRef<OpFoldResult> offsets,
+                      ArrayRef<OpFoldResult> sizes,
+                      SmallVectorImpl<OpFoldResult> &rowOffsets,
+                      SmallVectorImpl<OpFoldResult> &rowSizes) {
+  int64_t last = op.getInputType().getRank() - 1;
+  rowOffsets.assign(offsets.begin(), offsets.end());
+  rowSizes.assign(sizes.begin(), sizes.end());
+  rowOffsets[last] = b.getIndexAttr(0);
+  rowSizes[last] = getDim(b, op.getLoc(), op.getInput(), last);
+}
+
+FailureOr<TilingResult>
+NormOp::getTiledImplementation(OpBuilder &b, ArrayRef<OpFoldResult> offsets,
+                               ArrayRef<OpFoldResult> sizes) {
+  Location loc = getLoc();
+  SmallVector<OpFoldResult> tileOffsets, tileSizes;
+  wholeRows(b, *this, offsets, sizes, tileOffsets, tileSizes);
+
+  Value input = getSlice(b, loc, getInput(), tileOffsets, tileSizes);
+  Value init = getSlice(b, loc, getInit(), tileOffsets, tileSizes);
+  SmallVector<Operation *> slices = {input.getDefiningOp(),
+                                     init.getDefiningOp()};
+  SmallVector<Value> operands = {input};
+  if (Value weight = getWeight())
+    operands.push_back(weight);
+  operands.push_back(init);
+
+  SmallVector<Type> resultTypes;
+  if (hasPureTensorSemantics())
+    resultTypes.push_back(init.getType());
+  Operation *tiled = mlir::clone(b, getOperation(), resultTypes, operands);
+  return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
+                      slices};
+}
+
+LogicalResult NormOp::getResultTilePosition(
+    OpBuilder &b, unsigned resultNumber, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  if (resultNumber != 0)
+    return failure();
+  wholeRows(b, *this, offsets, sizes, resultOffsets, resultSizes);
+  return success();
+}
+
+LogicalResult NormOp::getIterationDomainTileFromResultTile(
+    OpBuilder &b, unsigned resultNumber, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes,
+    SmallVectorImpl<OpFoldResult> &iterDomainOffsets,
+    SmallVectorImpl<OpFoldResult> &iterDomainSizes) {
+  if (resultNumber != 0)
+    return failure();
+  wholeRows(b, *this, offsets, sizes, iterDomainOffsets, iterDomainSizes);
+  return success();
+}
+
+/// Whether `offset`/`size` provably cover the whole normalized dimension.
+static bool isWholeRow(NormOp op, OpFoldResult offset, OpFoldResult size) {
+  if (!isConstantIntValue(offset, 0))
+    return false;
+  int64_t last = op.getInputType().getRank() - 1;
+  int64_t staticSize = op.getInputType().getDimSize(last);
+  if (!ShapedType::isDynamic(staticSize))
+    return isConstantIntValue(size, staticSize);
+  // A dynamic row length is whole when it is read off input or init.
+  auto value = dyn_cast<Value>(size);
+  if (!value)
+    return false;
+  Operation *def = value.getDefiningOp();
+  if (!def || !isa<tensor::DimOp, memref::DimOp>(def))
+    return false;
+  std::optional<int64_t> index = getConstantIntValue(def->getOperand(1));
+  Value source = def->getOperand(0);
+  return index == last &&
+         (source == op.getInput() || source == op.getInit());
+}
+
+FailureOr<TilingResult>
+NormOp::generateResultTileValue(OpBuilder &b, unsigned resultNumber,
+                                ArrayRef<OpFoldResult> offsets,
+                                ArrayRef<OpFoldResult> sizes) {
+  // A consumer may only ask for whole rows: a part of a row cannot be
+  // produced without the rest of it.
+  if (resultNumber != 0 || !isWholeRow(*this, offsets.back(), sizes.back()))
+    return failure();
+  return getTiledImplementation(b, offsets, sizes);
+}

@@ -1,0 +1,71 @@
+//===- RmsTile.cpp - tile rms.norm into parallel row tiles ----------------===//
+//
+// Implements `rms-tile`: tiles tensor `rms.norm` ops through their
+// TilingInterface into an `scf.forall` over tiles of whole rows, so that the
+// tiles can run on separate threads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Dialect/Rms/IR/Rms.h"
+#include "rms/Dialect/Rms/Transforms/Passes.h"
+
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::rms {
+#define GEN_PASS_DEF_RMSTILE
+#include "rms/Dialect/Rms/Transforms/Passes.h.inc"
+} // namespace mlir::rms
+
+using namespace mlir;
+using namespace mlir::rms;
+
+/// About this many bytes of input per tile when the row length is known:
+/// enough work per thread to hide the loop overhead, small enough to balance.
+static constexpr int64_t kTargetTileBytes = 64 * 1024;
+
+/// Rows per tile for `op` when the user did not choose.
+static int64_t defaultTileRows(NormOp op) {
+  ShapedType type = op.getInputType();
+  int64_t rowSize = type.getShape().back();
+  if (ShapedType::isDynamic(rowSize) || rowSize == 0)
+    return 8;
+  int64_t rowBytes = rowSize * type.getElementTypeBitWidth() / 8;
+  return std::max<int64_t>(1, kTargetTileBytes / std::max<int64_t>(rowBytes, 1));
+}
+
+namespace {
+struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
+  using RmsTileBase::RmsTileBase;
+
+  void runOnOperation() override {
+    SmallVector<NormOp> ops;
+    getOperation().walk([&](NormOp op) {
+      // Rank-1 norms are a single row: there is nothing to tile.
+      if (op.hasPureTensorSemantics() && op.getInputType().getRank() > 1)
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (NormOp op : ops) {
+      int64_t rank = op.getInputType().getRank();
+      int64_t rows = tileRows > 0 ? tileRows : defaultTileRows(op);
+      // Outer leading dimensions by 1, the innermost one by `rows`, and the
+      // normalized dimension not at all.
+      SmallVector<OpFoldResult> sizes(rank - 2, rewriter.getIndexAttr(1));
+      sizes.push_back(rewriter.getIndexAttr(rows));
+      sizes.push_back(rewriter.getIndexAttr(0));
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      options.setTileSizes(sizes);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled)) {
+        op.emitOpError("could not be tiled");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+  }
+};
+} // namespace

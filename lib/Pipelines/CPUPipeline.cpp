@@ -1,0 +1,86 @@
+//===- CPUPipeline.cpp - the rms CPU pipeline -----------------------------===//
+//
+// Builds `--rms-cpu-pipeline`: tensor-level rms (and the upstream ops around
+// it) down to the LLVM dialect. Read top to bottom, it is the whole story of
+// how a norm becomes machine code on a CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Pipelines/Pipelines.h"
+#include "rms/Dialect/Rms/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::rms::buildCPUPipeline(OpPassManager &pm,
+                                 const CPUPipelineOptions &options) {
+  // 1. Tile on tensors. Each rms.norm becomes an scf.forall over tiles of
+  //    whole rows; tiling before bufferization keeps the tiles as
+  //    extract_slice/parallel_insert_slice pairs that bufferize in place.
+  RmsTileOptions tile;
+  tile.tileRows = options.tileRows;
+  pm.addNestedPass<func::FuncOp>(createRmsTile(tile));
+  pm.addPass(createCanonicalizerPass());
+
+  // 2. Bufferize the whole module, function boundaries included, with
+  //    identity layouts so that the C interface sees plain row-major
+  //    StridedMemRefType descriptors. rms.norm writes straight into the
+  //    buffer of its `init` operand.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // 3. Vectorize each row tile (now memref rms.norm on subviews). This runs
+  //    after bufferization so that the generated loops index buffers
+  //    directly instead of threading tensors through loop-carried values.
+  RmsVectorizeOptions vectorizeOptions;
+  vectorizeOptions.vectorBits = options.vectorBits;
+  vectorizeOptions.unroll = options.unroll;
+  vectorizeOptions.block = options.block;
+  pm.addPass(createRmsVectorize(vectorizeOptions));
+  // Upstream linalg ops written around the norm become plain loops.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+
+  // 4. Threads: the tile loops become OpenMP worksharing loops. The number
+  //    of threads is left to the runtime (OMP_NUM_THREADS) unless given.
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+  ConvertSCFToOpenMPPassOptions openmp;
+  openmp.numThreads = options.numThreads;
+  pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // 5. Down to the LLVM dialect. Public functions get `_mlir_ciface_`
+  //    wrappers; strided metadata is expanded before memrefs are lowered so
+  //    that subview offsets become plain index arithmetic.
+  pm.addPass(rms::createRmsEmitCInterface());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  // The one horizontal sum per row may be a tree rather than a chain.
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}

@@ -1,0 +1,18 @@
+//===- Pipelines.cpp - registration of the rms pipelines ------------------===//
+//
+// Registers every named pipeline of rms, so that `rms-opt` (or any tool that
+// calls `registerPipelines`) can run it by name with its options.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+void mlir::rms::registerPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "rms-cpu-pipeline",
+      "Lower rms and the tensor code around it to the LLVM dialect for CPUs: "
+      "tiled over threads (OpenMP), vectorized, with C interfaces",
+      buildCPUPipeline);
+}

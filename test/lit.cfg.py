@@ -1,0 +1,32 @@
+# -*- Python -*-
+# lit configuration of the rms test suite.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "RMS"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
+                   "Inputs", "lib"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.rms_obj_root, "test")
+
+# Checks must not lean on variables leaking between CHECK-LABEL blocks or on
+# prefixes that nothing uses.
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The integration tests share a small NumPy library with the float64
+# reference; Debian's python3 has NumPy.
+config.substitutions.append(("%python", config.python_numpy))
+config.substitutions.append(("%rms_test_lib", os.path.join(config.test_source_root, "lib")))
+
+tool_dirs = [config.rms_tools_dir, config.llvm_tools_dir]
+tools = ["rms-opt", "rms-translate", "rms-run"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,31 @@
+//===- rms-opt.cpp - the rms optimizer driver -----------------------------===//
+//
+// An mlir-opt with the rms dialect, its passes and its named pipelines on top
+// of every upstream dialect, extension and pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Dialect/Rms/IR/Rms.h"
+#include "rms/Dialect/Rms/Transforms/Passes.h"
+#include "rms/Pipelines/Pipelines.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::rms::registerRmsPasses();
+  mlir::rms::registerPipelines();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::rms::RmsDialect>();
+  mlir::rms::registerBufferizableOpInterfaceExternalModels(registry);
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "rms optimizer driver\n", registry));
+}

@@ -1,0 +1,352 @@
+//===- rms-run.cpp - run a function of an MLIR file on .npy data ----------===//
+//
+// `rms-run FILE.mlir --function=NAME --target=cpu --input=@x.npy ...
+// --output=@y.npy [--benchmark=N]`: compiles FILE with the rms pipeline of the
+// target, runs NAME on the inputs and writes its results, like
+// `iree-run-module`. Tensor arguments and results travel as `.npy` files
+// (bf16 as raw bits with dtype `<u2`). Any wrong input gives one line on
+// stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Npy.h"
+
+#include "rms/Dialect/Rms/IR/Rms.h"
+#include "rms/Dialect/Rms/Transforms/Passes.h"
+#include "rms/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <malloc.h>
+
+using namespace mlir;
+using rms::NpyArray;
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> functionName("function",
+                                         cl::desc("Function to run"),
+                                         cl::Required);
+static cl::opt<std::string> target("target", cl::desc("cpu or vulkan"),
+                                   cl::init("cpu"));
+static cl::list<std::string> inputs("input",
+                                    cl::desc("@FILE.npy, in argument order"));
+static cl::list<std::string> outputs("output",
+                                     cl::desc("@FILE.npy, in result order"));
+static cl::opt<unsigned> benchmark(
+    "benchmark", cl::desc("Timed repetitions after a warm-up; prints the "
+                          "median time and GB/s"),
+    cl::init(0));
+
+/// Prints `rms-run: error: MESSAGE` and exits with status 1.
+[[noreturn]] static void fatal(const llvm::Twine &message) {
+  llvm::errs() << "rms-run: error: " << message << "\n";
+  std::exit(1);
+}
+
+/// The `.npy` dtype of a tensor element type, or "" if unsupported.
+static std::string npyDescr(Type type) {
+  if (type.isF16())
+    return "<f2";
+  if (type.isBF16())
+    return "<u2";
+  if (type.isF32())
+    return "<f4";
+  if (type.isF64())
+    return "<f8";
+  return "";
+}
+
+static std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s.empty() ? "scalar" : s;
+}
+
+/// Strips the `@` of `@FILE`.
+static std::string filePath(llvm::StringRef flag, llvm::StringRef value) {
+  if (!value.starts_with("@") || value.size() < 2)
+    fatal("--" + flag + "=" + value + ": expected @FILE.npy");
+  return value.drop_front().str();
+}
+
+namespace {
+/// A ranked memref descriptor as MLIR's StridedMemRefType lays it out:
+/// allocated pointer, aligned pointer, offset, sizes[rank], strides[rank].
+struct Descriptor {
+  std::vector<int64_t> words;
+
+  static Descriptor forBuffer(void *data, llvm::ArrayRef<int64_t> shape) {
+    Descriptor d;
+    int64_t rank = shape.size();
+    d.words.assign(3 + 2 * rank, 0);
+    d.words[0] = d.words[1] = reinterpret_cast<int64_t>(data);
+    int64_t stride = 1;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      d.words[3 + i] = shape[i];
+      d.words[3 + rank + i] = stride;
+      stride *= shape[i];
+    }
+    return d;
+  }
+};
+
+/// An input copied into 64-byte aligned memory.
+struct AlignedBuffer {
+  explicit AlignedBuffer(size_t bytes)
+      : data(std::aligned_alloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64))) {}
+  ~AlignedBuffer() { std::free(data); }
+  AlignedBuffer(AlignedBuffer &&other) : data(other.data) { other.data = nullptr; }
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  void *data;
+};
+} // namespace
+
+/// Checks `array` against the function argument type `type`.
+static void checkInput(unsigned index, const NpyArray &array,
+                       RankedTensorType type) {
+  std::string expected = npyDescr(type.getElementType());
+  if (array.descr != expected)
+    fatal("input " + llvm::Twine(index) + ": dtype '" + array.descr +
+          "' does not match " + typeString(type) + " (expected '" + expected +
+          "')");
+  bool matches = static_cast<int64_t>(array.shape.size()) == type.getRank();
+  for (int64_t i = 0; matches && i < type.getRank(); ++i)
+    matches = type.isDynamicDim(i) || type.getDimSize(i) == array.shape[i];
+  if (!matches)
+    fatal("input " + llvm::Twine(index) + ": shape " +
+          shapeString(array.shape) + " does not match " + typeString(type));
+}
+
+/// Copies the memref behind `words` (a descriptor of `rank`) into an array.
+static NpyArray readResult(const int64_t *words, int64_t rank,
+                           RankedTensorType type) {
+  NpyArray array;
+  array.descr = npyDescr(type.getElementType());
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  const char *base = reinterpret_cast<const char *>(words[1]);
+  int64_t offset = words[2];
+  array.shape.assign(words + 3, words + 3 + rank);
+  llvm::ArrayRef<int64_t> strides(words + 3 + rank, rank);
+  int64_t count = array.getNumElements();
+  array.data.resize(count * elementBytes);
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t position = offset;
+    for (int64_t i = 0; i < rank; ++i)
+      position += index[i] * strides[i];
+    std::memcpy(array.data.data() + n * elementBytes,
+                base + position * elementBytes, elementBytes);
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++index[i] < array.shape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return array;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "rms runner\n");
+  if (target == "vulkan")
+    fatal("target 'vulkan' is not available in this build yet; use "
+          "--target=cpu");
+  if (target != "cpu")
+    fatal("unknown target '" + target + "' (expected cpu or vulkan)");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<rms::RmsDialect>();
+  rms::registerBufferizableOpInterfaceExternalModels(registry);
+  MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  std::string includedFile;
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!buffer)
+    fatal("cannot read '" + inputFile + "': " + buffer.getError().message());
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    fatal("cannot parse '" + inputFile + "'");
+
+  auto func = module->lookupSymbol<func::FuncOp>(functionName);
+  if (!func || func.isExternal())
+    fatal("no function '" + functionName + "' in '" + inputFile + "'");
+  FunctionType type = func.getFunctionType();
+  auto tensorTypeOf = [&](Type t, llvm::StringRef what, unsigned i) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    if (!tensor || npyDescr(tensor.getElementType()).empty())
+      fatal(what + " " + llvm::Twine(i) + " of '" + functionName + "' is " +
+            typeString(t) +
+            "; only ranked tensors of f16, bf16, f32 or f64 are supported");
+    return tensor;
+  };
+  if (inputs.size() != type.getNumInputs())
+    fatal("'" + functionName + "' takes " + llvm::Twine(type.getNumInputs()) +
+          " arguments, but " + llvm::Twine(inputs.size()) +
+          " --input were given");
+  if (!outputs.empty() && outputs.size() != type.getNumResults())
+    fatal("'" + functionName + "' returns " +
+          llvm::Twine(type.getNumResults()) + " results, but " +
+          llvm::Twine(outputs.size()) + " --output were given");
+
+  // Read every input before compiling, so bad files fail fast.
+  std::vector<NpyArray> arrays;
+  std::vector<AlignedBuffer> buffers;
+  std::vector<Descriptor> argDescriptors;
+  int64_t bytesMoved = 0;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    RankedTensorType argType = tensorTypeOf(type.getInput(i), "argument", i);
+    llvm::Expected<NpyArray> array = rms::readNpy(filePath("input", inputs[i]));
+    if (!array)
+      fatal("input " + llvm::Twine(i) + ": " + toString(array.takeError()));
+    checkInput(i, *array, argType);
+    buffers.emplace_back(array->data.size());
+    std::memcpy(buffers.back().data, array->data.data(), array->data.size());
+    argDescriptors.push_back(
+        Descriptor::forBuffer(buffers.back().data, array->shape));
+    bytesMoved += array->data.size();
+    arrays.push_back(std::move(*array));
+  }
+  std::vector<RankedTensorType> resultTypes;
+  for (unsigned i = 0; i < type.getNumResults(); ++i)
+    resultTypes.push_back(tensorTypeOf(type.getResult(i), "result", i));
+
+  // Compile.
+  PassManager pm(&context);
+  rms::buildCPUPipeline(pm, rms::CPUPipelineOptions());
+  if (failed(pm.run(*module)))
+    fatal("compiling '" + inputFile + "' for the cpu failed");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    fatal("cannot target the host: " + toString(tmBuilder.takeError()));
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    fatal("cannot target the host: " + toString(tm.takeError()));
+  ExecutionEngineOptions engineOptions;
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm->get());
+  engineOptions.transformer = optimize;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  llvm::SmallVector<llvm::StringRef> libs = {RMS_OPENMP_RUNTIME};
+  engineOptions.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
+  if (!engine)
+    fatal("cannot JIT '" + inputFile + "': " + toString(engine.takeError()));
+
+  // The C interface takes the results first (one descriptor, or a struct of
+  // descriptors for several), then one descriptor pointer per argument.
+  std::vector<size_t> resultOffsets;
+  size_t resultWords = 0;
+  for (RankedTensorType t : resultTypes) {
+    resultOffsets.push_back(resultWords);
+    resultWords += 3 + 2 * t.getRank();
+  }
+  std::vector<int64_t> resultStorage(std::max<size_t>(resultWords, 1));
+  std::vector<void *> descriptorPointers;
+  if (!resultTypes.empty())
+    descriptorPointers.push_back(resultStorage.data());
+  for (Descriptor &d : argDescriptors)
+    descriptorPointers.push_back(d.words.data());
+  llvm::SmallVector<void *> packedArgs;
+  for (void *&p : descriptorPointers)
+    packedArgs.push_back(&p);
+
+  std::string entry = "_mlir_ciface_" + functionName;
+  auto invoke = [&]() {
+    if (llvm::Error e = (*engine)->invokePacked(entry, packedArgs))
+      fatal("cannot run '" + functionName + "': " + toString(std::move(e)));
+  };
+  // Results are allocated by the compiled code with malloc; whatever is not
+  // one of our input buffers is ours to free.
+  auto freeResults = [&]() {
+    std::vector<void *> freed;
+    for (size_t offset : resultOffsets) {
+      void *allocated = reinterpret_cast<void *>(resultStorage[offset]);
+      bool isInput = llvm::any_of(
+          buffers, [&](const AlignedBuffer &b) { return b.data == allocated; });
+      if (!isInput && !llvm::is_contained(freed, allocated)) {
+        std::free(allocated);
+        freed.push_back(allocated);
+      }
+    }
+  };
+
+  invoke();
+  std::vector<NpyArray> results;
+  for (size_t i = 0; i < resultTypes.size(); ++i) {
+    results.push_back(readResult(resultStorage.data() + resultOffsets[i],
+                                 resultTypes[i].getRank(), resultTypes[i]));
+    bytesMoved += results.back().data.size();
+  }
+  freeResults();
+
+  if (benchmark > 0) {
+    // Keep freed results in the heap so that repetitions reuse warm pages
+    // instead of measuring page faults of fresh mappings.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    invoke();
+    freeResults();
+    std::vector<double> seconds;
+    for (unsigned i = 0; i < benchmark; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      invoke();
+      auto stop = std::chrono::steady_clock::now();
+      freeResults();
+      seconds.push_back(std::chrono::duration<double>(stop - start).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    double median = seconds[seconds.size() / 2];
+    llvm::outs() << llvm::format(
+        "%s: median %.3f us over %u runs, %.2f GB/s (%lld bytes moved)\n",
+        functionName.c_str(), median * 1e6, (unsigned)benchmark,
+        bytesMoved / median / 1e9, (long long)bytesMoved);
+  }
+
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (llvm::Error e =
+            rms::writeNpy(filePath("output", outputs[i]), results[i]))
+      fatal("output " + llvm::Twine(i) + ": " + toString(std::move(e)));
+  return 0;
+}
