@@ -30,3 +30,9 @@ config.substitutions.append(("%rms_test_lib", os.path.join(config.test_source_ro
 tool_dirs = [config.rms_tools_dir, config.llvm_tools_dir]
 tools = ["rms-opt", "rms-translate", "rms-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The C-interface test builds a host program with the LLVM toolchain the
+# project is built with, against its OpenMP runtime.
+config.substitutions.append(("%clangxx", os.path.join(config.llvm_tools_dir, "clang++")))
+config.substitutions.append(("%llvm_include_dir", config.llvm_include_dir))
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))

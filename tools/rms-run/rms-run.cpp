@@ -212,11 +212,16 @@ int main(int argc, char **argv) {
   auto tensorTypeOf = [&](Type t, llvm::StringRef what, unsigned i) {
     auto tensor = dyn_cast<RankedTensorType>(t);
     if (!tensor || npyDescr(tensor.getElementType()).empty())
-      fatal(what + " " + llvm::Twine(i) + " of '" + functionName + "' is " +
-            typeString(t) +
+      fatal(what + " " + llvm::Twine(i) + " of '" + functionName + "' is '" +
+            typeString(t) + "'" +
             "; only ranked tensors of f16, bf16, f32 or f64 are supported");
     return tensor;
   };
+  std::vector<RankedTensorType> argTypes, resultTypes;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    argTypes.push_back(tensorTypeOf(type.getInput(i), "argument", i));
+  for (unsigned i = 0; i < type.getNumResults(); ++i)
+    resultTypes.push_back(tensorTypeOf(type.getResult(i), "result", i));
   if (inputs.size() != type.getNumInputs())
     fatal("'" + functionName + "' takes " + llvm::Twine(type.getNumInputs()) +
           " arguments, but " + llvm::Twine(inputs.size()) +
@@ -232,11 +237,10 @@ int main(int argc, char **argv) {
   std::vector<Descriptor> argDescriptors;
   int64_t bytesMoved = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
-    RankedTensorType argType = tensorTypeOf(type.getInput(i), "argument", i);
     llvm::Expected<NpyArray> array = rms::readNpy(filePath("input", inputs[i]));
     if (!array)
       fatal("input " + llvm::Twine(i) + ": " + toString(array.takeError()));
-    checkInput(i, *array, argType);
+    checkInput(i, *array, argTypes[i]);
     buffers.emplace_back(array->data.size());
     std::memcpy(buffers.back().data, array->data.data(), array->data.size());
     argDescriptors.push_back(
@@ -244,10 +248,6 @@ int main(int argc, char **argv) {
     bytesMoved += array->data.size();
     arrays.push_back(std::move(*array));
   }
-  std::vector<RankedTensorType> resultTypes;
-  for (unsigned i = 0; i < type.getNumResults(); ++i)
-    resultTypes.push_back(tensorTypeOf(type.getResult(i), "result", i));
-
   // Compile.
   PassManager pm(&context);
   rms::buildCPUPipeline(pm, rms::CPUPipelineOptions());

@@ -120,7 +120,7 @@ LogicalResult NormOp::verify() {
   APFloat epsilon = getEpsilon();
   if (!epsilon.isFinite() || epsilon.isNegative())
     return emitOpError("epsilon must be finite and >= 0, but got ")
-           << getEpsilonAttr();
+           << epsilon.convertToDouble();
   return success();
 }
 

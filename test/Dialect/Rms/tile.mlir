@@ -1,0 +1,69 @@
+// RUN: rms-opt %s -rms-tile=tile-rows=4 -canonicalize -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-tile -canonicalize -split-input-file | FileCheck %s --check-prefix=AUTO
+
+// Rows are tiled, whole rows per tile; the weight is not sliced.
+
+// CHECK-DAG: #[[$MIN:.*]] = affine_map<(d0)[s0] -> (-d0 + s0, 4)>
+// CHECK-LABEL: func @dynamic_rows
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4096xf16>, %[[W:.*]]: tensor<4096xf16>, %[[I:.*]]: tensor<?x4096xf16>)
+// CHECK: %[[D:.*]] = tensor.dim %[[X]], %c0
+// CHECK: %[[F:.*]] = scf.forall (%[[R:.*]]) = (0) to (%[[D]]) step (4) shared_outs(%[[O:.*]] = %[[I]]) -> (tensor<?x4096xf16>) {
+// CHECK:   %[[S:.*]] = affine.min #[[$MIN]](%[[R]])[%[[D]]]
+// CHECK:   %[[XS:.*]] = tensor.extract_slice %[[X]][%[[R]], 0] [%[[S]], 4096] [1, 1]
+// CHECK:   %[[OS:.*]] = tensor.extract_slice %[[O]][%[[R]], 0] [%[[S]], 4096] [1, 1]
+// CHECK:   %[[T:.*]] = rms.norm ins(%[[XS]], %[[W]] : tensor<?x4096xf16>, tensor<4096xf16>) outs(%[[OS]] : tensor<?x4096xf16>) epsilon(9.99999974E-6) -> tensor<?x4096xf16>
+// CHECK:   scf.forall.in_parallel {
+// CHECK:     tensor.parallel_insert_slice %[[T]] into %[[O]][%[[R]], 0] [%[[S]], 4096] [1, 1]
+// CHECK: return %[[F]]
+// AUTO-LABEL: func @dynamic_rows
+// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (8)
+func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
+  %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
+  return %y : tensor<?x4096xf16>
+}
+
+// -----
+
+// Rank 3: the outer leading dimension is tiled by 1, the inner one by
+// tile-rows. A dynamic row length stays whole.
+
+// CHECK-LABEL: func @rank3_dynamic_row
+// CHECK: scf.forall (%[[B:.*]], %[[R:.*]]) = (0, 0) to (2, 8) step (1, 4)
+// CHECK:   tensor.extract_slice %{{.*}}[%[[B]], %[[R]], 0] [1, 4, %{{.*}}] [1, 1, 1] : tensor<2x8x?xf32> to tensor<1x4x?xf32>
+// CHECK:   rms.norm ins(%{{.*}} : tensor<1x4x?xf32>) outs(%{{.*}} : tensor<1x4x?xf32>)
+// AUTO-LABEL: func @rank3_dynamic_row
+// AUTO: scf.forall ({{.*}}) in (2)
+// AUTO: tensor.extract_slice {{.*}} [1, 8, %{{.*}}] [1, 1, 1] : tensor<2x8x?xf32> to tensor<1x8x?xf32>
+func.func @rank3_dynamic_row(%x: tensor<2x8x?xf32>, %init: tensor<2x8x?xf32>) -> tensor<2x8x?xf32> {
+  %y = rms.norm ins(%x : tensor<2x8x?xf32>) outs(%init : tensor<2x8x?xf32>) epsilon(1.0e-05) -> tensor<2x8x?xf32>
+  return %y : tensor<2x8x?xf32>
+}
+
+// -----
+
+// Without tile-rows, a static row picks about 64 KiB of input per tile:
+// 16 rows of 4096 f32 is 256 KiB, so 4 rows.
+
+// CHECK-LABEL: func @auto_static
+// AUTO-LABEL: func @auto_static
+// AUTO: scf.forall ({{.*}}) = (0) to (64) step (4)
+// AUTO: tensor.extract_slice {{.*}} [4, 4096] [1, 1] : tensor<64x4096xf32> to tensor<4x4096xf32>
+func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
+  %y = rms.norm ins(%x : tensor<64x4096xf32>) outs(%init : tensor<64x4096xf32>) epsilon(1.0e-05) -> tensor<64x4096xf32>
+  return %y : tensor<64x4096xf32>
+}
+
+// -----
+
+// A single row (rank 1) and memrefs are not tiled.
+
+// CHECK-LABEL: func @untouched
+// CHECK-NOT: scf.forall
+// CHECK: rms.norm ins(%{{.*}} : tensor<4096xf32>)
+// CHECK: rms.norm ins(%{{.*}} : memref<8x16xf32>)
+// AUTO-LABEL: func @untouched
+func.func @untouched(%x: tensor<4096xf32>, %init: tensor<4096xf32>, %m: memref<8x16xf32>, %o: memref<8x16xf32>) -> tensor<4096xf32> {
+  %y = rms.norm ins(%x : tensor<4096xf32>) outs(%init : tensor<4096xf32>) epsilon(1.0e-05) -> tensor<4096xf32>
+  rms.norm ins(%m : memref<8x16xf32>) outs(%o : memref<8x16xf32>) epsilon(1.0e-05)
+  return %y : tensor<4096xf32>
+}

@@ -1,0 +1,58 @@
+// RUN: rms-opt %s -transform-interpreter -canonicalize -split-input-file | FileCheck %s
+
+// Upstream transforms work on rms.norm through its interfaces, without glue:
+// tile a consumer, fuse the norm into its loop (generateResultTileValue),
+// then decompose the fused norm (AggregatedOpInterface).
+
+// CHECK-LABEL: func @fuse_then_decompose
+// CHECK-SAME: (%[[X:.*]]: tensor<64x128xf32>, %[[W:.*]]: tensor<128xf32>)
+// CHECK: scf.forall (%[[I:.*]]) in (4)
+// CHECK:   %[[XS:.*]] = tensor.extract_slice %[[X]][%{{.*}}, 0] [16, 128] [1, 1] : tensor<64x128xf32> to tensor<16x128xf32>
+// CHECK:   %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[XS]] : tensor<16x128xf32>)
+// CHECK:   %[[SCALE:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<16xf32>)
+// CHECK:   %[[Y:.*]] = linalg.generic {{.*}} ins(%[[XS]], %[[SCALE]], %[[W]] : tensor<16x128xf32>, tensor<16xf32>, tensor<128xf32>)
+// CHECK:   %[[E:.*]] = linalg.exp ins(%[[Y]] : tensor<16x128xf32>)
+// CHECK:   scf.forall.in_parallel
+// CHECK-NOT: rms.norm ins
+// CHECK: return
+func.func @fuse_then_decompose(%x: tensor<64x128xf32>, %w: tensor<128xf32>) -> tensor<64x128xf32> {
+  %e = tensor.empty() : tensor<64x128xf32>
+  %y = rms.norm ins(%x, %w : tensor<64x128xf32>, tensor<128xf32>) outs(%e : tensor<64x128xf32>) epsilon(1.0e-05) -> tensor<64x128xf32>
+  %e2 = tensor.empty() : tensor<64x128xf32>
+  %z = linalg.exp ins(%y : tensor<64x128xf32>) outs(%e2 : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %z : tensor<64x128xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %exp = transform.structured.match ops{["linalg.exp"]} in %root : (!transform.any_op) -> !transform.any_op
+    %norm = transform.structured.match ops{["rms.norm"]} in %root : (!transform.any_op) -> !transform.any_op
+    %tiled, %loop = transform.structured.tile_using_forall %exp tile_sizes [16, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %fused, %new_loop = transform.structured.fuse_into_containing_op %norm into %loop : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %decomposed = transform.structured.decompose_interface %fused : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+// Tiling the normalized dimension cannot split a row: every tile computes
+// whole rows, so the result stays exact.
+
+// CHECK-LABEL: func @tile_reduction_dim
+// CHECK: scf.for
+// CHECK:   scf.for
+// CHECK:     tensor.extract_slice %{{.*}}[%{{.*}}, 0] [8, 128] [1, 1] : tensor<64x128xf32> to tensor<8x128xf32>
+// CHECK:     rms.norm ins(%{{.*}}, %{{.*}} : tensor<8x128xf32>, tensor<128xf32>) outs(%{{.*}} : tensor<8x128xf32>)
+// CHECK:     tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}, 0] [8, 128] [1, 1]
+func.func @tile_reduction_dim(%x: tensor<64x128xf32>, %w: tensor<128xf32>) -> tensor<64x128xf32> {
+  %e = tensor.empty() : tensor<64x128xf32>
+  %y = rms.norm ins(%x, %w : tensor<64x128xf32>, tensor<128xf32>) outs(%e : tensor<64x128xf32>) epsilon(1.0e-05) -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %norm = transform.structured.match ops{["rms.norm"]} in %root : (!transform.any_op) -> !transform.any_op
+    %tiled, %l1, %l2 = transform.structured.tile_using_for %norm tile_sizes [8, 32] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}

@@ -1,0 +1,54 @@
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512" | FileCheck %s
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=256 tile-rows=2 num-threads=2" | FileCheck %s --check-prefix=AVX2
+// RUN: rms-opt %s --rms-cpu-pipeline | FileCheck %s --check-prefix=GONE
+
+// The whole module ends in the LLVM dialect: row tiles on OpenMP threads,
+// 16-lane f32 vector code (no tail code for a static 4096 row, masked tails
+// for dynamic rows), C interfaces for every public function, and nothing
+// left of rms, tensor, memref, scf or vector.
+
+// CHECK-NOT: rms.norm
+// CHECK-LABEL: llvm.func @norm(
+// CHECK: omp.parallel {
+// CHECK:   omp.wsloop {
+// CHECK:     omp.loop_nest
+// CHECK:       llvm.load %{{.*}} : !llvm.ptr -> vector<16xf16>
+// CHECK:       llvm.fpext %{{.*}} : vector<16xf16> to vector<16xf32>
+// CHECK:       llvm.intr.fmuladd(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>) -> vector<16xf32>
+// CHECK:       llvm.intr.vector.reduce.fadd
+// CHECK:       llvm.intr.sqrt
+// CHECK:       llvm.fptrunc %{{.*}} : vector<16xf32> to vector<16xf16>
+// CHECK-NOT:   llvm.intr.masked
+// CHECK:       llvm.store %{{.*}} : vector<16xf16>, !llvm.ptr
+// CHECK-LABEL: llvm.func @_mlir_ciface_norm(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK: llvm.call @norm(
+// CHECK-LABEL: llvm.func @mem(
+// CHECK: llvm.intr.masked.load %{{.*}} : (!llvm.ptr, vector<16xi1>, vector<16xbf16>) -> vector<16xbf16>
+// CHECK: llvm.intr.masked.store %{{.*}} : vector<16xbf16>, vector<16xi1> into !llvm.ptr
+// CHECK-LABEL: llvm.func @_mlir_ciface_mem(
+// CHECK-NOT: llvm.func @_mlir_ciface_helper
+
+// GONE-NOT: {{[ =](rms|tensor|memref|scf|vector|linalg|affine|bufferization|arith|math|func)\.[a-z]}}
+// GONE: llvm.func @_mlir_ciface_mem(
+
+// AVX2-LABEL: llvm.func @norm(
+// AVX2: llvm.mlir.constant(2 : i32) : i32
+// AVX2: omp.parallel num_threads
+// AVX2: vector<8xf32>
+func.func @norm(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>) -> tensor<?x4096xf16> {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %x, %c0 : tensor<?x4096xf16>
+  %init = tensor.empty(%d) : tensor<?x4096xf16>
+  %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
+  return %y : tensor<?x4096xf16>
+}
+
+func.func @mem(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
+  rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
+  return
+}
+
+func.func private @helper(%x: memref<2xf32>) {
+  return
+}

@@ -1,0 +1,190 @@
+"""Float64 reference and checks for the rms integration tests.
+
+The reference is computed here from the inputs alone, in float64, with
+NumPy; nothing in it comes from the compiler under test. Tolerances are
+those of the contract (docs/CONTRACT.md, section 4):
+  f32: max relative error <= 1e-6; f64: <= 1e-14;
+  f16, bf16: every output within 1 ulp of the float64 reference rounded to
+  that type.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+DTYPES = ("f16", "bf16", "f32", "f64")
+NPY_DTYPE = {"f16": np.float16, "bf16": np.uint16, "f32": np.float32, "f64": np.float64}
+
+
+def bf16_from_f64(values):
+    """Round float64 values to the nearest bf16 (ties to even), as raw bits."""
+    values = np.asarray(values, dtype=np.float64)
+    # float32 is within one float32 ulp of the value, so the nearest bf16 is
+    # the truncation of that float32 or one of its neighbours.
+    bits = (values.astype(np.float32).view(np.uint32) >> 16).astype(np.int64)
+    candidates = np.stack([bits - 1, bits, bits + 1])
+    candidates = np.clip(candidates, 0, 0xFFFF)
+    decoded = bf16_to_f64(candidates.astype(np.uint16))
+    distance = np.abs(decoded - values)
+    distance = np.where(np.isnan(distance), np.inf, distance)
+    best = np.argmin(distance, axis=0)
+    chosen = np.take_along_axis(candidates, best[None], axis=0)[0]
+    # Ties go to the even bit pattern.
+    lowest = np.take_along_axis(distance, best[None], axis=0)[0]
+    tie = np.sum(distance == lowest, axis=0) > 1
+    chosen = np.where(tie & (chosen % 2 == 1), chosen + 1, chosen)
+    chosen = np.where(np.isnan(values), 0x7FC0, chosen)
+    return chosen.astype(np.uint16)
+
+
+def bf16_to_f64(bits):
+    return (np.asarray(bits, dtype=np.uint32) << 16).view(np.float32).astype(np.float64)
+
+
+def encode(values, dtype):
+    """float64 values -> the array stored in .npy for `dtype`."""
+    if dtype == "bf16":
+        return bf16_from_f64(values)
+    return np.asarray(values, dtype=np.float64).astype(NPY_DTYPE[dtype])
+
+
+def decode(stored, dtype):
+    """Array read from .npy -> float64 values."""
+    if dtype == "bf16":
+        return bf16_to_f64(stored)
+    return np.asarray(stored).astype(np.float64)
+
+
+def random_input(rng, shape, dtype, low=-10.0, high=10.0):
+    """Uniform inputs, exactly representable in `dtype`: (stored, float64)."""
+    stored = encode(rng.uniform(low, high, size=shape), dtype)
+    return stored, decode(stored, dtype)
+
+
+def reference(x, w, epsilon):
+    """y = x * rsqrt(mean(x^2) + eps) * w over the last axis, in float64.
+
+    `epsilon` is taken as the f32 the op holds.
+    """
+    eps = np.float64(np.float32(epsilon))
+    scale = 1.0 / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps)
+    y = x * scale
+    if w is not None:
+        y = y * w
+    return y
+
+
+def ulp_distance_16(a_bits, b_bits):
+    """Distance in units in the last place between 16-bit float patterns."""
+    def ordered(bits):
+        bits = np.asarray(bits).astype(np.int64)
+        return np.where(bits & 0x8000, -(bits & 0x7FFF), bits)
+    return np.abs(ordered(a_bits) - ordered(b_bits))
+
+
+def check(stored, ref, dtype):
+    """Returns (ok, figure): the max relative error or the max ulp distance."""
+    if dtype in ("f32", "f64"):
+        y = decode(stored, dtype)
+        if not np.array_equal(np.isnan(y), np.isnan(ref)):
+            return False, float("nan")
+        finite = ~np.isnan(ref)
+        err = np.abs(y[finite] - ref[finite])
+        denom = np.abs(ref[finite])
+        rel = np.where(denom > 0, err / np.where(denom > 0, denom, 1), err)
+        worst = float(rel.max()) if rel.size else 0.0
+        tolerance = 1e-6 if dtype == "f32" else 1e-14
+        return worst <= tolerance, worst
+    expected = encode(ref, dtype)
+    if dtype == "f16":
+        got_bits, want_bits = np.asarray(stored).view(np.uint16), expected.view(np.uint16)
+    else:
+        got_bits, want_bits = np.asarray(stored), expected
+    nan_ref = np.isnan(ref)
+    nan_got = np.isnan(decode(stored, dtype))
+    if not np.array_equal(nan_ref, nan_got):
+        return False, float("inf")
+    dist = ulp_distance_16(got_bits[~nan_ref], want_bits[~nan_ref])
+    worst = int(dist.max()) if dist.size else 0
+    return worst <= 1, worst
+
+
+def tensor_type(shape, dtype, dynamic):
+    dims = "x".join("?" if d else str(s) for s, d in zip(shape, dynamic))
+    return f"tensor<{dims}x{dtype}>" if dims else f"tensor<{dtype}>"
+
+
+def norm_function(name, shape, dtype, weight, epsilon, dynamic):
+    """MLIR text of `func.func @name` computing rms.norm on tensor arguments.
+
+    `dynamic` marks which dimensions of x are `?`; the weight is dynamic when
+    the last dimension is.
+    """
+    xt = tensor_type(shape, dtype, dynamic)
+    lines = []
+    args = [f"%x: {xt}"]
+    ins, types = ["%x"], [xt]
+    if weight:
+        wt = tensor_type(shape[-1:], dtype, dynamic[-1:])
+        args.append(f"%w: {wt}")
+        ins.append("%w")
+        types.append(wt)
+    dims = []
+    for i, dyn in enumerate(dynamic):
+        if dyn:
+            lines.append(f"  %c{i} = arith.constant {i} : index")
+            lines.append(f"  %d{i} = tensor.dim %x, %c{i} : {xt}")
+            dims.append(f"%d{i}")
+    lines.append(f"  %init = tensor.empty({', '.join(dims)}) : {xt}")
+    lines.append(f"  %y = rms.norm ins({', '.join(ins)} : {', '.join(types)}) "
+                 f"outs(%init : {xt}) epsilon({float(epsilon):.6e}) -> {xt}")
+    lines.append(f"  return %y : {xt}")
+    return (f"func.func @{name}({', '.join(args)}) -> {xt} {{\n"
+            + "\n".join(lines) + "\n}\n")
+
+
+def run(rms_run, mlir_path, function, inputs, outputs, target="cpu", extra=()):
+    cmd = [rms_run, mlir_path, f"--function={function}", f"--target={target}"]
+    cmd += [f"--input=@{p}" for p in inputs]
+    cmd += [f"--output=@{p}" for p in outputs]
+    cmd += list(extra)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr}")
+    return proc.stdout
+
+
+def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
+             target="cpu", seed=0, x_range=(-10.0, 10.0)):
+    """Compiles, runs and checks one norm. Returns (ok, figure)."""
+    rng = np.random.default_rng(seed)
+    os.makedirs(workdir, exist_ok=True)
+    mlir = os.path.join(workdir, f"{name}.mlir")
+    with open(mlir, "w") as f:
+        f.write(norm_function(name, shape, dtype, weight, epsilon, dynamic))
+    xs, x = random_input(rng, shape, dtype, *x_range)
+    inputs = [os.path.join(workdir, f"{name}.x.npy")]
+    np.save(inputs[0], xs)
+    w = None
+    if weight:
+        ws, w = random_input(rng, shape[-1:], dtype, -2.0, 2.0)
+        inputs.append(os.path.join(workdir, f"{name}.w.npy"))
+        np.save(inputs[1], ws)
+    out = os.path.join(workdir, f"{name}.y.npy")
+    run(rms_run, mlir, name, inputs, [out], target=target)
+    y = np.load(out)
+    if y.shape != tuple(shape) or y.dtype != np.dtype(NPY_DTYPE[dtype]):
+        return False, f"got {y.dtype}{y.shape}"
+    return check(y, reference(x, w, epsilon), dtype)
+
+
+def report(results):
+    """Prints one line per case and a summary; exits non-zero on failure."""
+    failed = 0
+    for name, ok, figure in results:
+        print(f"{'PASS' if ok else 'FAIL'} {name}: {figure}")
+        failed += not ok
+    print(f"{len(results) - failed} of {len(results)} cases within tolerance")
+    sys.exit(1 if failed else 0)
