@@ -41,6 +41,7 @@ demo: build
 	@$(PYTHON) examples/demo.py --build $(BUILD)
 
 bench: build
+	@utils/install-deps.sh gnuplot-nox
 	@$(PYTHON) bench/bench.py --build $(BUILD)
 
 clean:

@@ -13,6 +13,9 @@ PACKAGES=(
   python3 python3-numpy
 )
 
+# Extra packages a target needs (make bench: gnuplot-nox).
+PACKAGES+=("$@")
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

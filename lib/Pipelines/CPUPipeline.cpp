@@ -49,6 +49,8 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.vectorBits = options.vectorBits;
   vectorizeOptions.unroll = options.unroll;
   vectorizeOptions.block = options.block;
+  vectorizeOptions.nontemporalBytes = options.nontemporalBytes;
+  vectorizeOptions.splitBytes = options.splitBytes;
   pm.addPass(createRmsVectorize(vectorizeOptions));
   // Upstream linalg ops written around the norm become plain loops.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -59,6 +61,9 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   ConvertSCFToOpenMPPassOptions openmp;
   openmp.numThreads = options.numThreads;
   pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  // The alloca scopes around the parallel bodies hold no allocas; they must
+  // go before control flow is lowered (see the pass description).
+  pm.addPass(rms::createRmsInlineAllocaScopes());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

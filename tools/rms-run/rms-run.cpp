@@ -28,6 +28,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -38,7 +39,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <malloc.h>
+#include <mutex>
+#include <unordered_map>
 
 using namespace mlir;
 using rms::NpyArray;
@@ -56,6 +58,11 @@ static cl::list<std::string> inputs("input",
                                     cl::desc("@FILE.npy, in argument order"));
 static cl::list<std::string> outputs("output",
                                      cl::desc("@FILE.npy, in result order"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of the target's pipeline, as for rms-opt, e.g. "
+             "\"tile-rows=4 nontemporal-bytes=0\""),
+    cl::init(""));
 static cl::opt<unsigned> benchmark(
     "benchmark", cl::desc("Timed repetitions after a warm-up; prints the "
                           "median time and GB/s"),
@@ -132,6 +139,57 @@ struct AlignedBuffer {
   void *data;
 };
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Result buffers
+//===----------------------------------------------------------------------===//
+
+/// The compiled code allocates its results with `malloc`; rms-run frees them.
+/// Both go through this cache, which keeps freed blocks by size and hands
+/// them out again, so that benchmark repetitions write into warm pages
+/// instead of timing the page faults of fresh mappings (glibc maps blocks of
+/// 32 MiB and more anew on every malloc).
+namespace {
+class BufferCache {
+public:
+  static void *allocate(size_t bytes) {
+    auto &self = get();
+    std::lock_guard<std::mutex> lock(self.mutex);
+    auto it = self.freeBlocks.find(bytes);
+    if (it != self.freeBlocks.end()) {
+      void *block = it->second;
+      self.freeBlocks.erase(it);
+      return block;
+    }
+    void *block = std::malloc(bytes);
+    if (block)
+      self.sizes[block] = bytes;
+    return block;
+  }
+  static void release(void *block) {
+    auto &self = get();
+    std::lock_guard<std::mutex> lock(self.mutex);
+    auto it = self.sizes.find(block);
+    if (it == self.sizes.end())
+      return std::free(block);
+    self.freeBlocks.emplace(it->second, block);
+  }
+
+private:
+  static BufferCache &get() {
+    static BufferCache cache;
+    return cache;
+  }
+  std::mutex mutex;
+  std::unordered_map<void *, size_t> sizes;
+  std::unordered_multimap<size_t, void *> freeBlocks;
+};
+} // namespace
+
+extern "C" {
+static void *rmsRunMalloc(size_t bytes) { return BufferCache::allocate(bytes); }
+static void rmsRunFree(void *block) { BufferCache::release(block); }
+}
 
 /// Checks `array` against the function argument type `type`.
 static void checkInput(unsigned index, const NpyArray &array,
@@ -249,8 +307,11 @@ int main(int argc, char **argv) {
     arrays.push_back(std::move(*array));
   }
   // Compile.
+  auto options = rms::CPUPipelineOptions::createFromString(pipelineOptions);
+  if (!options)
+    fatal("invalid --pipeline-options '" + pipelineOptions + "'");
   PassManager pm(&context);
-  rms::buildCPUPipeline(pm, rms::CPUPipelineOptions());
+  rms::buildCPUPipeline(pm, *options);
   if (failed(pm.run(*module)))
     fatal("compiling '" + inputFile + "' for the cpu failed");
 
@@ -273,6 +334,15 @@ int main(int argc, char **argv) {
   auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
   if (!engine)
     fatal("cannot JIT '" + inputFile + "': " + toString(engine.takeError()));
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto flags = llvm::JITSymbolFlags::Exported;
+    symbols[interner("malloc")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&rmsRunMalloc), flags};
+    symbols[interner("free")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&rmsRunFree), flags};
+    return symbols;
+  });
 
   // The C interface takes the results first (one descriptor, or a struct of
   // descriptors for several), then one descriptor pointer per argument.
@@ -297,8 +367,8 @@ int main(int argc, char **argv) {
     if (llvm::Error e = (*engine)->invokePacked(entry, packedArgs))
       fatal("cannot run '" + functionName + "': " + toString(std::move(e)));
   };
-  // Results are allocated by the compiled code with malloc; whatever is not
-  // one of our input buffers is ours to free.
+  // Results are allocated by the compiled code (through BufferCache);
+  // whatever is not one of our input buffers is ours to free.
   auto freeResults = [&]() {
     std::vector<void *> freed;
     for (size_t offset : resultOffsets) {
@@ -306,7 +376,7 @@ int main(int argc, char **argv) {
       bool isInput = llvm::any_of(
           buffers, [&](const AlignedBuffer &b) { return b.data == allocated; });
       if (!isInput && !llvm::is_contained(freed, allocated)) {
-        std::free(allocated);
+        rmsRunFree(allocated);
         freed.push_back(allocated);
       }
     }
@@ -322,10 +392,6 @@ int main(int argc, char **argv) {
   freeResults();
 
   if (benchmark > 0) {
-    // Keep freed results in the heap so that repetitions reuse warm pages
-    // instead of measuring page faults of fresh mappings.
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     invoke();
     freeResults();
     std::vector<double> seconds;

@@ -34,6 +34,16 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "block",
       llvm::cl::desc("Unrolled iterations per compensated partial sum"),
       llvm::cl::init(8)};
+  PassOptions::Option<int64_t> nontemporalBytes{
+      *this, "nontemporal-bytes",
+      llvm::cl::desc("Outputs of at least this many bytes use streaming "
+                     "stores (0: never, -1: half the host's last-level cache)"),
+      llvm::cl::init(-1)};
+  PassOptions::Option<int64_t> splitBytes{
+      *this, "split-bytes",
+      llvm::cl::desc("Static rows of at least twice this many bytes are split "
+                     "across threads (0: never, -1: the host's L2 cache)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<unsigned> numThreads{
       *this, "num-threads",
       llvm::cl::desc("OpenMP threads (0: the runtime's choice, which "

@@ -55,15 +55,31 @@ func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> t
 
 // -----
 
-// A single row (rank 1) and memrefs are not tiled.
+// A single row (rank 1) is not tiled.
 
-// CHECK-LABEL: func @untouched
+// CHECK-LABEL: func @single_row
 // CHECK-NOT: scf.forall
 // CHECK: rms.norm ins(%{{.*}} : tensor<4096xf32>)
-// CHECK: rms.norm ins(%{{.*}} : memref<8x16xf32>)
-// AUTO-LABEL: func @untouched
-func.func @untouched(%x: tensor<4096xf32>, %init: tensor<4096xf32>, %m: memref<8x16xf32>, %o: memref<8x16xf32>) -> tensor<4096xf32> {
+// AUTO-LABEL: func @single_row
+func.func @single_row(%x: tensor<4096xf32>, %init: tensor<4096xf32>) -> tensor<4096xf32> {
   %y = rms.norm ins(%x : tensor<4096xf32>) outs(%init : tensor<4096xf32>) epsilon(1.0e-05) -> tensor<4096xf32>
-  rms.norm ins(%m : memref<8x16xf32>) outs(%o : memref<8x16xf32>) epsilon(1.0e-05)
   return %y : tensor<4096xf32>
+}
+
+// -----
+
+// The memref form is tiled the same way, on subviews, for IR that arrives
+// already bufferized.
+
+// CHECK-LABEL: func @memref_rows
+// CHECK-SAME: (%[[X:.*]]: memref<?x16xf32>, %[[Y:.*]]: memref<?x16xf32>)
+// CHECK: scf.forall (%[[R:.*]]) = (0) to (%{{.*}}) step (4) {
+// CHECK:   %[[XS:.*]] = memref.subview %[[X]][%[[R]], 0] [%{{.*}}, 16] [1, 1] : memref<?x16xf32> to memref<?x16xf32, strided<[16, 1], offset: ?>>
+// CHECK:   %[[YS:.*]] = memref.subview %[[Y]][%[[R]], 0] [%{{.*}}, 16] [1, 1]
+// CHECK:   rms.norm ins(%[[XS]] : memref<?x16xf32, strided<[16, 1], offset: ?>>) outs(%[[YS]] : memref<?x16xf32, strided<[16, 1], offset: ?>>)
+// AUTO-LABEL: func @memref_rows
+// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (1024)
+func.func @memref_rows(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
+  rms.norm ins(%x : memref<?x16xf32>) outs(%y : memref<?x16xf32>) epsilon(1.0e-05)
+  return
 }

@@ -1,6 +1,6 @@
 //===- RmsTile.cpp - tile rms.norm into parallel row tiles ----------------===//
 //
-// Implements `rms-tile`: tiles tensor `rms.norm` ops through their
+// Implements `rms-tile`: tiles `rms.norm` ops (tensors or memrefs) through their
 // TilingInterface into an `scf.forall` over tiles of whole rows, so that the
 // tiles can run on separate threads.
 //
@@ -41,8 +41,9 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
   void runOnOperation() override {
     SmallVector<NormOp> ops;
     getOperation().walk([&](NormOp op) {
-      // Rank-1 norms are a single row: there is nothing to tile.
-      if (op.hasPureTensorSemantics() && op.getInputType().getRank() > 1)
+      // Rank-1 norms are a single row: there is nothing to tile. Tensors and
+      // memrefs are tiled alike.
+      if (op.getInputType().getRank() > 1)
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -7,12 +7,21 @@
 // very long rows stay exact), once for the scaling. Row tails are handled with
 // masked loads and stores, so any row length works without a scalar loop.
 //
+// Two choices serve memory bandwidth:
+//  - Large outputs are written with non-temporal (streaming) stores, which
+//    skip the read-for-ownership of every output line, when the row start is
+//    aligned to the vector size (checked at run time, per row).
+//  - Very long rows are split into slices that run in parallel (`scf.forall`)
+//    for both sweeps; the scaling sweep walks each slice backwards so that it
+//    re-reads first what the summing sweep read last, while it is in cache.
+//
 //===----------------------------------------------------------------------===//
 
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -20,7 +29,9 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 namespace mlir::rms {
 #define GEN_PASS_DEF_RMSVECTORIZE
@@ -39,6 +50,50 @@ int64_t mlir::rms::getHostVectorBits() {
   return 128;
 }
 
+int64_t mlir::rms::getHostCacheBytes(int level) {
+  // Linux describes the caches of cpu0 in sysfs, sizes like "2048K".
+  int64_t largest = 0;
+  for (int index = 0; index < 8; ++index) {
+    std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    auto read = [&](StringRef file) -> std::string {
+      // sysfs files claim a size of a page: read them as streams.
+      auto buffer = llvm::MemoryBuffer::getFileAsStream(dir + "/" + file.str());
+      return buffer ? (*buffer)->getBuffer().trim().str() : std::string();
+    };
+    std::string levelText = read("level"), size = read("size");
+    if (levelText.empty() || size.empty() || read("type") == "Instruction")
+      continue;
+    int cacheLevel = std::atoi(levelText.c_str());
+    if (level > 0 && cacheLevel != level)
+      continue;
+    int64_t bytes = std::atoll(size.c_str());
+    if (size.back() == 'K')
+      bytes <<= 10;
+    else if (size.back() == 'M')
+      bytes <<= 20;
+    if (level > 0)
+      return bytes;
+    largest = std::max(largest, bytes);
+  }
+  return largest;
+}
+
+VectorizeOptions VectorizeOptions::resolvedForHost() const {
+  VectorizeOptions resolved = *this;
+  if (resolved.vectorBits <= 0)
+    resolved.vectorBits = getHostVectorBits();
+  if (resolved.nontemporalBytes < 0) {
+    int64_t llc = getHostCacheBytes(/*level=*/0);
+    resolved.nontemporalBytes = llc > 0 ? llc / 2 : 16 << 20;
+  }
+  if (resolved.splitBytes < 0) {
+    int64_t l2 = getHostCacheBytes(/*level=*/2);
+    resolved.splitBytes = l2 > 0 ? l2 : 1 << 20;
+  }
+  return resolved;
+}
+
 /// Whether the innermost dimension of `type` is contiguous.
 static bool hasUnitInnerStride(MemRefType type) {
   SmallVector<int64_t> strides;
@@ -49,29 +104,36 @@ static bool hasUnitInnerStride(MemRefType type) {
 }
 
 namespace {
-/// Emits the vector code of one row of one `rms.norm`.
+/// Emits the vector code of the rows of one `rms.norm`.
+///
+/// All loop bodies are built with `b` itself: the body builders that
+/// scf::ForOp/ForallOp/IfOp pass in are `b`, positioned inside the body.
 class RowEmitter {
 public:
   RowEmitter(ImplicitLocOpBuilder &b, NormOp op, const VectorizeOptions &opts)
-      : b(b), op(op), unroll(std::max<int64_t>(opts.unroll, 1)),
+      : b(b), op(op), opts(opts), unroll(std::max<int64_t>(opts.unroll, 1)),
         block(std::max<int64_t>(opts.block, 1)) {
     elementType = op.getElementType();
     accType = op.getAccumulatorType();
-    int64_t bits = opts.vectorBits > 0 ? opts.vectorBits : getHostVectorBits();
-    lanes = std::max<int64_t>(bits / accType.getWidth(), 1);
+    lanes = std::max<int64_t>(opts.vectorBits / accType.getWidth(), 1);
+    elementBytes = elementType.getIntOrFloatBitWidth() / 8;
     accVecType = VectorType::get({lanes}, accType);
     elemVecType = VectorType::get({lanes}, elementType);
     maskType = VectorType::get({lanes}, b.getI1Type());
   }
 
-  /// Emits the row at leading indices `rowIndices`, of length `rowSize`.
-  void emitRow(ValueRange rowIndices, Value rowSize);
+  /// Emits code, before the row loops, that the rows share: the row length
+  /// and what decides on streaming stores.
+  void emitPrologue();
+  /// Emits the row at leading indices `rowIndices`.
+  void emitRow(ValueRange rowIndices);
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value zeroAccVector() {
+  Value splat(Type vectorType, Type scalarType, double v) {
+    auto type = cast<VectorType>(vectorType);
     return arith::ConstantOp::create(
-        b, accVecType, DenseElementsAttr::get(accVecType, b.getFloatAttr(accType, 0.0)));
+        b, type, DenseElementsAttr::get(type, b.getFloatAttr(scalarType, v)));
   }
   SmallVector<Value> indices(ValueRange rowIndices, Value column) {
     SmallVector<Value> result(rowIndices);
@@ -86,9 +148,7 @@ private:
   Value load(Value memref, ArrayRef<Value> idx, Value mask) {
     if (!mask)
       return widen(vector::LoadOp::create(b, elemVecType, memref, idx));
-    Value zero = arith::ConstantOp::create(
-        b, elemVecType,
-        DenseElementsAttr::get(elemVecType, b.getFloatAttr(elementType, 0.0)));
+    Value zero = splat(elemVecType, elementType, 0.0);
     return widen(
         vector::MaskedLoadOp::create(b, elemVecType, memref, idx, mask, zero));
   }
@@ -100,36 +160,84 @@ private:
         arith::SubFOp::create(b, arith::SubFOp::create(b, t, sum), y);
     sum = t;
   }
-  Value sumOfSquares(ValueRange rowIndices, Value rowSize, Value mainEnd);
-  void scaleRow(ValueRange rowIndices, Value rowSize, Value mainEnd,
-                Value scale);
+  /// The end of the unrolled part of [begin, end): whole multiples of
+  /// `lanes * unroll` elements from `begin`.
+  Value mainEnd(Value begin, Value end) {
+    Value length = arith::SubIOp::create(b, end, begin);
+    return arith::SubIOp::create(
+        b, end, arith::RemUIOp::create(b, length, index(lanes * unroll)));
+  }
+
+  Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
+  Value scaleOf(Value sum);
+  void scaleRange(ValueRange rowIndices, Value begin, Value end, Value scale,
+                  bool nontemporal, bool backward);
+  void scaleRangeChoosingStores(ValueRange rowIndices, Value begin, Value end,
+                                Value scale, Value stream, bool backward);
+  void emitSplitRow(ValueRange rowIndices, int64_t slices,
+                    int64_t sliceElements);
+  void emitStreamingFence();
 
   ImplicitLocOpBuilder &b;
   NormOp op;
-  int64_t unroll, block, lanes;
+  const VectorizeOptions &opts;
+  int64_t unroll, block, lanes, elementBytes;
   Type elementType;
   FloatType accType;
   VectorType accVecType, elemVecType, maskType;
+  /// Set by emitPrologue.
+  Value rowSize, outPointer, outOffset, streamOutput;
+  SmallVector<Value> outStrides;
 };
 } // namespace
 
-/// Sum of squares of one row, in the accumulator type.
+void RowEmitter::emitPrologue() {
+  Value input = op.getInput(), out = op.getInit();
+  int64_t rank = op.getInputType().getRank();
+  rowSize = memref::DimOp::create(b, input, rank - 1);
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, out);
+  outPointer = memref::ExtractAlignedPointerAsIndexOp::create(b, out);
+  outOffset = metadata.getOffset();
+  outStrides.assign(metadata.getStrides().begin(), metadata.getStrides().end());
+  if (opts.nontemporalBytes <= 0)
+    return;
+  // Streaming stores pay off when the output is too large to stay in cache.
+  // A tile writes a view of a larger buffer: what stays in cache or not is
+  // that buffer, so its size decides.
+  Value buffer = out;
+  while (Operation *def = buffer.getDefiningOp()) {
+    if (!isa<memref::SubViewOp, memref::CastOp>(def))
+      break;
+    buffer = def->getOperand(0);
+  }
+  auto bufferType = cast<MemRefType>(buffer.getType());
+  Value outputBytes = index(elementBytes);
+  for (int64_t dim = 0; dim < bufferType.getRank(); ++dim)
+    outputBytes = arith::MulIOp::create(b, outputBytes,
+                                        memref::DimOp::create(b, buffer, dim));
+  streamOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
+                                       outputBytes,
+                                       index(opts.nontemporalBytes));
+}
+
+/// Sum of squares of [begin, end) of one row, in the accumulator type.
 ///
 /// The unrolled main part runs in blocks of `block` iterations; each block's
 /// `unroll` accumulators are summed pairwise and Kahan-added into the row sum,
 /// so the rounding error of the row sum does not grow with the row length.
-Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value rowSize,
-                               Value mainEnd) {
+Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
+                               Value end) {
   Value input = op.getInput();
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
-  Value zero = zeroAccVector();
+  Value zero = splat(accVecType, accType, 0.0);
+  Value unrolledEnd = mainEnd(begin, end);
 
   auto blocks = scf::ForOp::create(
-      b, index(0), mainEnd, blockSpan, ValueRange{zero, zero},
+      b, begin, unrolledEnd, blockSpan, ValueRange{zero, zero},
       [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
         Value blockEnd = arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, blockStart, blockSpan), mainEnd);
+            b, arith::AddIOp::create(b, blockStart, blockSpan), unrolledEnd);
         SmallVector<Value> zeros(unroll, zero);
         auto inner = scf::ForOp::create(
             b, blockStart, blockEnd, step, zeros,
@@ -158,11 +266,11 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value rowSize,
         scf::YieldOp::create(b, ValueRange{sum, compensation});
       });
 
-  // The tail: at most `unroll` vectors, the last one partial.
+  // The tail: fewer than `unroll` vectors, the last one partial.
   auto tail = scf::ForOp::create(
-      b, mainEnd, rowSize, index(lanes), ValueRange{zero},
+      b, unrolledEnd, end, index(lanes), ValueRange{zero},
       [&](OpBuilder &, Location, Value column, ValueRange accs) {
-        Value remaining = arith::SubIOp::create(b, rowSize, column);
+        Value remaining = arith::SubIOp::create(b, end, column);
         Value mask = vector::CreateMaskOp::create(b, maskType, remaining);
         Value x = load(input, indices(rowIndices, column), mask);
         Value next = vector::FMAOp::create(b, x, x, accs[0]);
@@ -176,11 +284,31 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value rowSize,
                                      arith::FastMathFlags::reassoc);
 }
 
-/// Writes `trunc(ext(x) * scale * ext(w))` for one row.
-void RowEmitter::scaleRow(ValueRange rowIndices, Value rowSize, Value mainEnd,
-                          Value scale) {
+/// `1 / sqrt(sum / N + epsilon)`, with IEEE square root and division.
+Value RowEmitter::scaleOf(Value sum) {
+  Value count = arith::UIToFPOp::create(
+      b, accType, arith::IndexCastUIOp::create(b, b.getI64Type(), rowSize));
+  Value epsilon = arith::ConstantOp::create(
+      b, b.getFloatAttr(accType, op.getEpsilon().convertToFloat()));
+  Value one = arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0));
+  Value mean = arith::DivFOp::create(b, sum, count);
+  Value root = math::SqrtOp::create(b, arith::AddFOp::create(b, mean, epsilon));
+  return arith::DivFOp::create(b, one, root);
+}
+
+/// Writes `trunc(ext(x) * scale * ext(w))` for [begin, end) of one row.
+///
+/// With `nontemporal`, the unrolled part uses streaming stores aligned to the
+/// vector size (the caller checked the alignment of `begin`) and ends with a
+/// fence that makes them visible. With `backward`, the unrolled part runs in
+/// blocks from the end of the range to its start.
+void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
+                            Value scale, bool nontemporal, bool backward) {
   Value input = op.getInput(), weight = op.getWeight(), out = op.getInit();
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
+  llvm::MaybeAlign alignment;
+  if (nontemporal)
+    alignment = llvm::Align(lanes * elementBytes);
   auto emitVector = [&](Value column, Value mask) {
     SmallVector<Value> xIdx = indices(rowIndices, column);
     Value y = arith::MulFOp::create(b, load(input, xIdx, mask), scaleVector);
@@ -191,44 +319,165 @@ void RowEmitter::scaleRow(ValueRange rowIndices, Value rowSize, Value mainEnd,
     if (mask)
       vector::MaskedStoreOp::create(b, out, xIdx, mask, y);
     else
-      vector::StoreOp::create(b, y, out, xIdx);
+      vector::StoreOp::create(b, y, out, xIdx, nontemporal, alignment);
+  };
+  auto emitUnrolled = [&](Value from, Value to) {
+    scf::ForOp::create(
+        b, from, to, index(lanes * unroll), ValueRange{},
+        [&](OpBuilder &, Location, Value column, ValueRange) {
+          for (int64_t u = 0; u < unroll; ++u)
+            emitVector(arith::AddIOp::create(b, column, index(u * lanes)),
+                       Value());
+          scf::YieldOp::create(b);
+        });
   };
 
-  // Builders passed to the loop bodies are `b` itself, positioned inside.
+  Value unrolledEnd = mainEnd(begin, end);
   scf::ForOp::create(
-      b, index(0), mainEnd, index(lanes * unroll), ValueRange{},
+      b, unrolledEnd, end, index(lanes), ValueRange{},
       [&](OpBuilder &, Location, Value column, ValueRange) {
-        for (int64_t u = 0; u < unroll; ++u)
-          emitVector(arith::AddIOp::create(b, column, index(u * lanes)),
-                     Value());
-        scf::YieldOp::create(b);
-      });
-  scf::ForOp::create(
-      b, mainEnd, rowSize, index(lanes), ValueRange{},
-      [&](OpBuilder &, Location, Value column, ValueRange) {
-        Value remaining = arith::SubIOp::create(b, rowSize, column);
+        Value remaining = arith::SubIOp::create(b, end, column);
         emitVector(column,
                    vector::CreateMaskOp::create(b, maskType, remaining));
         scf::YieldOp::create(b);
       });
+  if (!backward) {
+    emitUnrolled(begin, unrolledEnd);
+  } else {
+    // Blocks [max(begin, e - span), e) for e = unrolledEnd, ... > begin; the
+    // block starts stay multiples of the unrolled step from `begin`.
+    Value span = index(lanes * unroll * block);
+    Value length = arith::SubIOp::create(b, unrolledEnd, begin);
+    Value count = arith::CeilDivUIOp::create(b, length, span);
+    scf::ForOp::create(
+        b, index(0), count, index(1), ValueRange{},
+        [&](OpBuilder &, Location, Value k, ValueRange) {
+          Value blockEnd = arith::SubIOp::create(
+              b, unrolledEnd, arith::MulIOp::create(b, k, span));
+          Value blockStart = arith::MaxUIOp::create(
+              b, begin,
+              arith::SubIOp::create(
+                  b, arith::MaxUIOp::create(b, blockEnd, span), span));
+          emitUnrolled(blockStart, blockEnd);
+          scf::YieldOp::create(b);
+        });
+  }
+  if (nontemporal)
+    emitStreamingFence();
 }
 
-void RowEmitter::emitRow(ValueRange rowIndices, Value rowSize) {
-  // The unrolled part covers whole multiples of `lanes * unroll` elements.
-  Value step = index(lanes * unroll);
-  Value mainEnd = arith::SubIOp::create(
-      b, rowSize, arith::RemUIOp::create(b, rowSize, step));
-  Value sum = sumOfSquares(rowIndices, rowSize, mainEnd);
+/// Makes the streaming stores before it globally visible. On x86 that takes
+/// sfence (or mfence): the `lock or` that LLVM emits for a seq_cst fence
+/// orders ordinary stores only.
+void RowEmitter::emitStreamingFence() {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  if (host.isX86())
+    LLVM::CallIntrinsicOp::create(b, b.getStringAttr("llvm.x86.sse.sfence"),
+                                  ValueRange{});
+  else
+    LLVM::FenceOp::create(b, LLVM::AtomicOrdering::seq_cst);
+}
 
-  Value count = arith::UIToFPOp::create(
-      b, accType, arith::IndexCastUIOp::create(b, b.getI64Type(), rowSize));
-  Value epsilon = arith::ConstantOp::create(
-      b, b.getFloatAttr(accType, op.getEpsilon().convertToFloat()));
-  Value one = arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0));
-  Value mean = arith::DivFOp::create(b, sum, count);
-  Value root = math::SqrtOp::create(b, arith::AddFOp::create(b, mean, epsilon));
-  Value scale = arith::DivFOp::create(b, one, root);
-  scaleRow(rowIndices, rowSize, mainEnd, scale);
+/// Scales [begin, end) of one row with streaming stores when `stream` holds
+/// and the range starts at an address aligned to the vector size.
+void RowEmitter::scaleRangeChoosingStores(ValueRange rowIndices, Value begin,
+                                          Value end, Value scale, Value stream,
+                                          bool backward) {
+  if (!stream)
+    return scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/false,
+                      backward);
+  // Byte address of out[rowIndices..., begin].
+  Value element = arith::AddIOp::create(b, outOffset, begin);
+  for (auto [i, stride] : llvm::zip(rowIndices, outStrides))
+    element = arith::AddIOp::create(b, element,
+                                    arith::MulIOp::create(b, i, stride));
+  Value address = arith::AddIOp::create(
+      b, outPointer, arith::MulIOp::create(b, element, index(elementBytes)));
+  Value misalignment =
+      arith::RemUIOp::create(b, address, index(lanes * elementBytes));
+  Value aligned = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                        misalignment, index(0));
+  scf::IfOp::create(
+      b, arith::AndIOp::create(b, stream, aligned),
+      [&](OpBuilder &, Location) {
+        scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/true,
+                   backward);
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/false,
+                   backward);
+        scf::YieldOp::create(b);
+      });
+}
+
+/// A row split into `slices` slices of `sliceElements` (the last one
+/// shorter), each summed in parallel into a partial sum; the partial sums are
+/// Kahan-added; then each slice is scaled in parallel, backwards, with
+/// streaming stores so that the output does not evict the slice from cache
+/// before it is re-read.
+void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
+                              int64_t sliceElements) {
+  auto partialsType = MemRefType::get({slices}, accType);
+  Value partials = memref::AllocOp::create(b, partialsType);
+  auto sliceBounds = [&](Value slice) -> std::pair<Value, Value> {
+    Value begin = arith::MulIOp::create(b, slice, index(sliceElements));
+    Value end = arith::MinUIOp::create(
+        b, arith::AddIOp::create(b, begin, index(sliceElements)), rowSize);
+    return {begin, end};
+  };
+  SmallVector<OpFoldResult> count = {b.getIndexAttr(slices)};
+  scf::ForallOp::create(
+      b, count, ValueRange{}, std::nullopt,
+      [&](OpBuilder &, Location, ValueRange ivs) {
+        auto [begin, end] = sliceBounds(ivs[0]);
+        Value sum = sumOfSquares(rowIndices, begin, end);
+        memref::StoreOp::create(b, sum, partials, ivs[0]);
+        scf::InParallelOp::create(b);
+      });
+
+  Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
+  auto total = scf::ForOp::create(
+      b, index(0), index(slices), index(1), ValueRange{zero, zero},
+      [&](OpBuilder &, Location, Value slice, ValueRange sums) {
+        Value sum = sums[0], compensation = sums[1];
+        compensatedAdd(sum, compensation,
+                       memref::LoadOp::create(b, partials, slice));
+        scf::YieldOp::create(b, ValueRange{sum, compensation});
+      });
+  Value sum =
+      arith::SubFOp::create(b, total.getResult(0), total.getResult(1));
+  memref::DeallocOp::create(b, partials);
+  Value scale = scaleOf(sum);
+
+  scf::ForallOp::create(
+      b, count, ValueRange{}, std::nullopt,
+      [&](OpBuilder &, Location, ValueRange ivs) {
+        auto [begin, end] = sliceBounds(ivs[0]);
+        Value always = arith::ConstantIntOp::create(b, 1, 1);
+        scaleRangeChoosingStores(rowIndices, begin, end, scale, always,
+                                 /*backward=*/true);
+        scf::InParallelOp::create(b);
+      });
+}
+
+void RowEmitter::emitRow(ValueRange rowIndices) {
+  // Rows of a static length that spans several slices are split.
+  int64_t staticSize = op.getInputType().getShape().back();
+  if (opts.splitBytes > 0 && !ShapedType::isDynamic(staticSize)) {
+    // Slices hold whole unrolled blocks, so that their starts stay aligned.
+    int64_t blockElements = lanes * unroll * block;
+    int64_t sliceElements =
+        llvm::divideCeil(opts.splitBytes / elementBytes, blockElements) *
+        blockElements;
+    int64_t slices = llvm::divideCeil(staticSize, sliceElements);
+    if (slices >= 2)
+      return emitSplitRow(rowIndices, slices, sliceElements);
+  }
+  Value zero = index(0);
+  Value sum = sumOfSquares(rowIndices, zero, rowSize);
+  scaleRangeChoosingStores(rowIndices, zero, rowSize, scaleOf(sum),
+                           streamOutput, /*backward=*/false);
 }
 
 namespace {
@@ -247,19 +496,20 @@ struct VectorizeNorm : public OpRewritePattern<NormOp> {
             op, "expected a unit stride in the innermost dimension");
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    VectorizeOptions resolved = options.resolvedForHost();
+    RowEmitter emitter(b, op, resolved);
+    emitter.emitPrologue();
     Value input = op.getInput();
     int64_t rank = op.getInputType().getRank();
-    Value rowSize = memref::DimOp::create(b, input, rank - 1);
     SmallVector<Value> lbs, ubs, steps;
     for (int64_t dim = 0; dim + 1 < rank; ++dim) {
       lbs.push_back(arith::ConstantIndexOp::create(b, 0));
       ubs.push_back(memref::DimOp::create(b, input, dim));
       steps.push_back(arith::ConstantIndexOp::create(b, 1));
     }
-    scf::buildLoopNest(rewriter, op.getLoc(), lbs, ubs, steps,
-                       [&](OpBuilder &nb, Location loc, ValueRange rows) {
-                         ImplicitLocOpBuilder ib(loc, nb);
-                         RowEmitter(ib, op, options).emitRow(rows, rowSize);
+    scf::buildLoopNest(b, op.getLoc(), lbs, ubs, steps,
+                       [&](OpBuilder &, Location, ValueRange rows) {
+                         emitter.emitRow(rows);
                        });
     rewriter.eraseOp(op);
     return success();
@@ -274,8 +524,13 @@ struct RmsVectorizePass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateRmsVectorizePatterns(patterns,
-                                 VectorizeOptions{vectorBits, unroll, block});
+    VectorizeOptions options;
+    options.vectorBits = vectorBits;
+    options.unroll = unroll;
+    options.block = block;
+    options.nontemporalBytes = nontemporalBytes;
+    options.splitBytes = splitBytes;
+    populateRmsVectorizePatterns(patterns, options);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult left = getOperation()->walk([](NormOp op) {

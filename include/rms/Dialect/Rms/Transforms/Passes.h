@@ -27,15 +27,31 @@ namespace rms {
 /// Adds the pattern that decomposes tensor `rms.norm` into linalg ops.
 void populateRmsToLinalgPatterns(RewritePatternSet &patterns);
 
-/// How `rms-vectorize` shapes the code of one row.
+/// How `rms-vectorize` shapes the code of one row. Negative or zero sizes
+/// marked "auto" are taken from the host by `resolvedForHost`.
 struct VectorizeOptions {
-  /// Bits of one vector register; 0 takes the host target's width.
+  /// Bits of one vector register; 0: the host target's width.
   int64_t vectorBits = 0;
   /// Independent accumulators, and vectors processed per loop iteration.
   int64_t unroll = 4;
   /// Unrolled iterations summed before entering the compensated row sum.
   int64_t block = 8;
+  /// Outputs of at least this many bytes are written with streaming
+  /// (non-temporal) stores where aligned; 0: never; -1: half the host's
+  /// last-level cache.
+  int64_t nontemporalBytes = -1;
+  /// Rows of a static length of at least twice this many bytes are split
+  /// into slices of about this size that run in parallel; 0: never; -1: the
+  /// host's L2 cache.
+  int64_t splitBytes = -1;
+
+  /// These options with every "auto" value replaced by the host's.
+  VectorizeOptions resolvedForHost() const;
 };
+
+/// The size in bytes of the host's data cache of `level`, or of its largest
+/// cache for level 0; 0 if unknown.
+int64_t getHostCacheBytes(int level);
 
 /// The vector register width of the host, in bits (512 with AVX-512).
 int64_t getHostVectorBits();

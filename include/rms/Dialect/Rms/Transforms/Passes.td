@@ -50,11 +50,12 @@ def ConvertRmsToLinalg : Pass<"convert-rms-to-linalg"> {
 }
 
 def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
-  let summary = "Tile rms.norm on tensors into parallel tiles of whole rows";
+  let summary = "Tile rms.norm into parallel tiles of whole rows";
   let description = [{
-    Tiles every tensor `rms.norm` through its `TilingInterface` into an
-    `scf.forall` over tiles of `tile-rows` rows of the collapsed leading
-    dimensions; the normalized (last) dimension is never split. Each
+    Tiles every `rms.norm` through its `TilingInterface` into an
+    `scf.forall` over tiles of `tile-rows` rows of the leading dimensions;
+    the normalized (last) dimension is never split. Tensors are tiled with
+    `extract_slice`/`parallel_insert_slice`, memrefs with subviews. Each
     iteration of the `scf.forall` is independent, so later passes can map it
     to threads (`scf-forall-to-parallel`, `convert-scf-to-openmp`).
 
@@ -115,6 +116,16 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     `vector-bits` says otherwise. The innermost dimension of every operand
     must have unit stride, as it has after bufferization.
 
+    For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
+    size of the buffer a tile is a view of) are written with streaming
+    (`nontemporal`) vector stores in rows whose start is aligned to the
+    vector size (checked at run time), followed by a fence; rows of a static
+    length of at least twice `split-bytes` bytes are split into slices that
+    are summed and scaled in parallel (`scf.forall`), the partial sums
+    combined with Kahan summation, and each slice scaled backwards with
+    streaming stores, so that it re-reads first what was read last and the
+    output does not evict it.
+
     Before:
 
     ```mlir
@@ -143,15 +154,54 @@ def RmsVectorize : Pass<"rms-vectorize"> {
            "Independent vector accumulators (and vectors per iteration)">,
     Option<"block", "block", "int64_t", /*default=*/"8",
            "Unrolled iterations summed before they are added to the "
-           "compensated row sum">
+           "compensated row sum">,
+    Option<"nontemporalBytes", "nontemporal-bytes", "int64_t",
+           /*default=*/"-1",
+           "Outputs of at least this many bytes are written with streaming "
+           "stores where a row starts vector-aligned; 0: never; -1: half the "
+           "host's last-level cache">,
+    Option<"splitBytes", "split-bytes", "int64_t", /*default=*/"-1",
+           "Rows of a static length of at least twice this many bytes are "
+           "split into slices of about this size that run in parallel; 0: "
+           "never; -1: the host's L2 cache">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def RmsInlineAllocaScopes : Pass<"rms-inline-alloca-scopes"> {
+  let summary = "Inline memref.alloca_scope ops that hold no alloca";
+  let description = [{
+    `convert-scf-to-openmp` wraps every parallel loop body in a
+    `memref.alloca_scope`. The upstream canonicalization inlines such a scope
+    only when nothing inside may allocate on the stack, and it counts every
+    op without memory-effect information as such, the `llvm.fence` that
+    follows streaming stores among them. A scope left in place must stay a
+    single block, which breaks `convert-scf-to-cf`. This pass inlines every
+    scope that holds no `memref.alloca` outside a nested allocation scope.
+
+    Before:
+
+    ```mlir
+    memref.alloca_scope {
+      scf.for %i = %lb to %ub step %c1 { ... }
+      llvm.fence seq_cst
+    }
+    ```
+
+    After:
+
+    ```mlir
+    scf.for %i = %lb to %ub step %c1 { ... }
+    llvm.fence seq_cst
+    ```
+  }];
 }
 
 def RmsEmitCInterface : Pass<"rms-emit-c-interface", "::mlir::ModuleOp"> {

@@ -1,0 +1,157 @@
+"""`make bench`: the benchmark workloads of the contract, section 5.
+
+For each workload (rows x hidden, element type, with a weight, epsilon 1e-5)
+the norm is compiled with `rms-opt --rms-cpu-pipeline` and
+`rms-translate --mlir-to-llvmir` into a shared object, and bench/harness.cpp
+measures, in one process and interleaved round by round:
+  - rms:   our kernel, called through its C interface;
+  - copy:  memcpy of the same bytes, the bandwidth line;
+  - naive: a two-pass C++ loop built with clang -O3 -march=native -ffast-math.
+at 1 thread and at all threads (OMP_NUM_THREADS). GB/s counts x read +
+y written + w read over the median time of the repetitions; the table gives
+the median over rounds of each figure and of each ratio. Writes
+build/bench/results.md, results.csv and results.png (with gnuplot).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+WORKLOADS = [
+    (1, 4096, "f32"), (1, 8192, "f16"), (64, 4096, "f32"), (2048, 4096, "f32"),
+    (2048, 4096, "f16"), (2048, 4096, "bf16"), (8192, 8192, "f32"),
+    (65536, 64, "f32"), (3, 4099, "f32"), (1000, 1023, "f32"),
+    (1, 1048576, "f32"),
+]
+ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
+LLVM = "/usr/lib/llvm-22"
+
+
+def reps_for(nbytes):
+    """Repetitions per measurement: about 0.1 s of traffic, 5 to 2000."""
+    return int(min(2000, max(5, 1e9 / max(nbytes, 1))))
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def memref_function(name, rows, n, dtype):
+    x = f"memref<{rows}x{n}x{dtype}>"
+    w = f"memref<{n}x{dtype}>"
+    return (f"func.func @{name}(%x: {x}, %w: {w}, %y: {x}) {{\n"
+            f"  rms.norm ins(%x, %w : {x}, {w}) outs(%y : {x}) epsilon(1.0e-05)\n"
+            f"  return\n}}\n")
+
+
+def compile_kernel(build, out, name, rows, n, dtype, options):
+    mlir = os.path.join(out, name + ".mlir")
+    with open(mlir, "w") as f:
+        f.write(memref_function(name, rows, n, dtype))
+    bin_dir = os.path.join(build, "bin")
+    llvm_dialect = sh(f"{bin_dir}/rms-opt", mlir, f"--rms-cpu-pipeline={options}")
+    ll = os.path.join(out, name + ".ll")
+    sh(f"{bin_dir}/rms-translate", "--mlir-to-llvmir", "-o", ll, input=llvm_dialect)
+    so = os.path.join(out, name + ".so")
+    sh(f"{LLVM}/bin/clang", "-O3", "-march=native", "-shared", "-fPIC", ll, "-o", so,
+       f"-L{LLVM}/lib", "-lomp", f"-Wl,-rpath,{LLVM}/lib")
+    return so
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pipeline-options", default="",
+                        help="options of --rms-cpu-pipeline, e.g. 'unroll=8'")
+    parser.add_argument("--only", default="",
+                        help="run only workloads whose label contains this")
+    args = parser.parse_args()
+    out = os.path.join(args.build, "bench")
+    os.makedirs(out, exist_ok=True)
+    harness = os.path.join(out, "harness")
+    sh(f"{LLVM}/bin/clang++", "-O3", "-march=native", "-ffast-math", "-fopenmp",
+       f"-I{LLVM}/include", os.path.join(HERE, "harness.cpp"), "-o", harness,
+       f"-L{LLVM}/lib", f"-Wl,-rpath,{LLVM}/lib", "-ldl")
+    thread_counts = sorted({1, args.threads})
+
+    rows_out = []
+    print(f"{'workload':>18} {'thr':>3} {'rms':>7} {'copy':>7} {'naive':>7} "
+          f"{'rms/copy':>8} {'rms/naive':>9}")
+    for r, n, dtype in WORKLOADS:
+        if args.only not in f"{r}x{n} {dtype}":
+            continue
+        name = f"norm_{r}x{n}_{dtype}"
+        so = compile_kernel(args.build, out, name, r, n, dtype, args.pipeline_options)
+        nbytes = (2 * r * n + n) * ELEMENT_BYTES[dtype]
+        for threads in thread_counts:
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+            lines = sh(harness, so, name, str(r), str(n), dtype,
+                       str(reps_for(nbytes)), str(args.rounds), env=env).splitlines()
+            rounds = [dict(zip(l.split()[2::2], map(float, l.split()[3::2]))) for l in lines]
+            med = {k: statistics.median(x[k] for x in rounds) for k in ("rms", "copy", "naive")}
+            vs_copy = statistics.median(x["rms"] / x["copy"] for x in rounds)
+            vs_naive = statistics.median(x["rms"] / x["naive"] for x in rounds)
+            label = f"{r}x{n} {dtype}"
+            rows_out.append((label, nbytes, threads, med, vs_copy, vs_naive))
+            print(f"{label:>18} {threads:>3} {med['rms']:7.2f} {med['copy']:7.2f} "
+                  f"{med['naive']:7.2f} {vs_copy:8.2f} {vs_naive:9.2f}", flush=True)
+
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("| workload | MiB moved | threads | rms GB/s | copy GB/s | naive GB/s "
+                "| rms/copy | rms/naive |\n")
+        f.write("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+        for label, nbytes, threads, med, vs_copy, vs_naive in rows_out:
+            f.write(f"| {label} | {nbytes / 2**20:.2f} | {threads} | {med['rms']:.2f} | "
+                    f"{med['copy']:.2f} | {med['naive']:.2f} | {vs_copy:.2f} | "
+                    f"{vs_naive:.2f} |\n")
+    with open(os.path.join(out, "results.csv"), "w") as f:
+        f.write("workload,threads,rms,copy,naive,rms_over_copy,rms_over_naive\n")
+        for label, _, threads, med, vs_copy, vs_naive in rows_out:
+            f.write(f"{label},{threads},{med['rms']},{med['copy']},{med['naive']},"
+                    f"{vs_copy},{vs_naive}\n")
+    plot(out, rows_out, thread_counts)
+    print(f"wrote {os.path.join(out, 'results.md')}")
+
+
+def plot(out, rows, thread_counts):
+    """results.png: GB/s per workload, one panel per thread count."""
+    gnuplot = "/usr/bin/gnuplot"
+    if not os.path.exists(gnuplot):
+        print("gnuplot not installed: no chart (apt-get install gnuplot-nox)")
+        return
+    data = os.path.join(out, "plot.dat")
+    with open(data, "w") as f:
+        for threads in thread_counts:
+            f.write(f"# threads {threads}\n")
+            for label, _, t, med, _, _ in rows:
+                if t == threads:
+                    f.write(f"\"{label}\" {med['rms']} {med['copy']} {med['naive']}\n")
+            f.write("\n\n")
+    script = [
+        f"set terminal pngcairo size 1400,{450 * len(thread_counts)} font ',10'",
+        f"set output '{os.path.join(out, 'results.png')}'",
+        f"set multiplot layout {len(thread_counts)},1",
+        "set style data histograms", "set style histogram clustered gap 1",
+        "set style fill solid 0.8 border -1", "set ylabel 'GB/s'",
+        "set xtics rotate by -25", "set key top left", "set grid ytics",
+        "set yrange [0:*]",
+    ]
+    for i, threads in enumerate(thread_counts):
+        script.append(f"set title 'RMS norm, {threads} thread(s): rms vs copy bandwidth "
+                      f"vs naive C++ (GB/s, higher is better)'")
+        script.append(f"plot '{data}' index {i} using 2:xtic(1) title 'rms' lc rgb '#1f77b4', "
+                      f"'' index {i} using 3 title 'copy (memcpy)' lc rgb '#999999', "
+                      f"'' index {i} using 4 title 'naive C++ -O3 -ffast-math' "
+                      f"lc rgb '#ff7f0e'")
+    script.append("unset multiplot")
+    subprocess.run([gnuplot], input="\n".join(script), text=True, check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096" -canonicalize -cse -split-input-file | FileCheck %s
+
+// Streaming stores: the output buffer's size decides (here >= 1 KiB), each
+// row's start address is checked for vector alignment at run time, and the
+// streaming branch ends with a fence (sfence on x86).
+
+// CHECK-LABEL: func @stream
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf32>, %[[Y:.*]]: memref<?x?xf32>)
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG: %[[C1024:.*]] = arith.constant 1024 : index
+// CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[Y]]
+// CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: %[[BIG:.*]] = arith.cmpi uge, %{{.*}}, %[[C1024]] : index
+// CHECK: scf.for %[[R:.*]] =
+// CHECK:   %[[OFF:.*]] = arith.muli %[[R]], %[[STRIDES]]#0
+// CHECK:   %[[OFFB:.*]] = arith.muli %[[OFF]], %c4
+// CHECK:   %[[ADDR:.*]] = arith.addi %[[PTR]], %[[OFFB]]
+// CHECK:   %[[MIS:.*]] = arith.remui %[[ADDR]], %[[C64]]
+// CHECK:   %[[ALIGNED:.*]] = arith.cmpi eq, %[[MIS]], %c0
+// CHECK:   %[[STREAM:.*]] = arith.andi %[[BIG]], %[[ALIGNED]] : i1
+// CHECK:   scf.if %[[STREAM]] {
+// CHECK:     vector.maskedstore
+// CHECK:     vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
+// CHECK:     {{llvm.call_intrinsic "llvm.x86.sse.sfence"|llvm.fence seq_cst}}
+// CHECK:   } else {
+// CHECK:     vector.maskedstore
+// CHECK-NOT: nontemporal
+// CHECK:     vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xf32>, vector<16xf32>
+// CHECK:   }
+func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
+  rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// A static row of 16 KiB with split-bytes=4096 is split into 4 slices:
+// parallel partial sums, a Kahan combination, then a parallel scaling that
+// walks each slice backwards with streaming stores.
+
+// CHECK-LABEL: func @split
+// CHECK-SAME: (%[[X:.*]]: memref<4096xf32>, %[[W:.*]]: memref<4096xf32>, %[[Y:.*]]: memref<4096xf32>)
+// CHECK: %[[PARTIALS:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: scf.forall (%[[S:.*]]) in (4) {
+// CHECK:   %[[BEGIN:.*]] = arith.muli %[[S]], %c1024
+// CHECK:   vector.fma
+// CHECK:   %[[PART:.*]] = vector.reduction <add>
+// CHECK:   memref.store %[[PART]], %[[PARTIALS]][%[[S]]] : memref<4xf32>
+// CHECK: }
+// CHECK: %[[TOTAL:.*]]:2 = scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%[[SUM:.*]] = %{{.*}}, %[[COMP:.*]] = %{{.*}}) -> (f32, f32) {
+// CHECK:   memref.load %[[PARTIALS]]
+// CHECK: memref.dealloc %[[PARTIALS]]
+// CHECK: math.sqrt
+// CHECK: scf.forall (%{{.*}}) in (4) {
+// CHECK:   scf.if
+// CHECK:     arith.ceildivui
+// CHECK:     scf.for %[[K:.*]] = %c0 to %{{.*}} step %c1 {
+// CHECK:       %[[BACK:.*]] = arith.muli %[[K]], %c64
+// CHECK:       %[[END:.*]] = arith.subi %{{.*}}, %[[BACK]]
+// CHECK:       scf.for %{{.*}} = %{{.*}} to %[[END]] step %c32 {
+// CHECK:         vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
+func.func @split(%x: memref<4096xf32>, %w: memref<4096xf32>, %y: memref<4096xf32>) {
+  rms.norm ins(%x, %w : memref<4096xf32>, memref<4096xf32>) outs(%y : memref<4096xf32>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// A tile writes a view of a larger buffer: the size of that buffer decides
+// about streaming, not the size of the tile.
+
+// CHECK-LABEL: func @tile_of_large_buffer
+// CHECK-SAME: (%{{.*}}: memref<2x64xf32, strided<[64, 1], offset: ?>>, %[[BIG:.*]]: memref<1024x64xf32>)
+// CHECK: %[[SV:.*]] = memref.subview %[[BIG]]
+// CHECK: memref.extract_aligned_pointer_as_index %[[SV]]
+// CHECK-NOT: arith.cmpi uge
+// CHECK: scf.if
+// CHECK: nontemporal = true
+func.func @tile_of_large_buffer(%x: memref<2x64xf32, strided<[64, 1], offset: ?>>, %big: memref<1024x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %tile = memref.subview %big[0, 0] [2, 64] [1, 1] : memref<1024x64xf32> to memref<2x64xf32, strided<[64, 1]>>
+  rms.norm ins(%x : memref<2x64xf32, strided<[64, 1], offset: ?>>) outs(%tile : memref<2x64xf32, strided<[64, 1]>>) epsilon(1.0e-05)
+  return
+}
