@@ -20,7 +20,7 @@ namespace rms {
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> tileRows{
       *this, "tile-rows",
-      llvm::cl::desc("Rows per parallel tile (0: about 64 KiB of input)"),
+      llvm::cl::desc("Rows per parallel tile (0: about 256 KiB of input)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> vectorBits{
       *this, "vector-bits",

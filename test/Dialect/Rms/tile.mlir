@@ -16,7 +16,7 @@
 // CHECK:     tensor.parallel_insert_slice %[[T]] into %[[O]][%[[R]], 0] [%[[S]], 4096] [1, 1]
 // CHECK: return %[[F]]
 // AUTO-LABEL: func @dynamic_rows
-// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (8)
+// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (32)
 func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
   %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
   return %y : tensor<?x4096xf16>
@@ -41,13 +41,13 @@ func.func @rank3_dynamic_row(%x: tensor<2x8x?xf32>, %init: tensor<2x8x?xf32>) ->
 
 // -----
 
-// Without tile-rows, a static row picks about 64 KiB of input per tile:
-// 16 rows of 4096 f32 is 256 KiB, so 4 rows.
+// Without tile-rows, a static row picks about 256 KiB of input per tile:
+// a row of 4096 f32 is 16 KiB, so 16 rows.
 
 // CHECK-LABEL: func @auto_static
 // AUTO-LABEL: func @auto_static
-// AUTO: scf.forall ({{.*}}) = (0) to (64) step (4)
-// AUTO: tensor.extract_slice {{.*}} [4, 4096] [1, 1] : tensor<64x4096xf32> to tensor<4x4096xf32>
+// AUTO: scf.forall ({{.*}}) = (0) to (64) step (16)
+// AUTO: tensor.extract_slice {{.*}} [16, 4096] [1, 1] : tensor<64x4096xf32> to tensor<16x4096xf32>
 func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
   %y = rms.norm ins(%x : tensor<64x4096xf32>) outs(%init : tensor<64x4096xf32>) epsilon(1.0e-05) -> tensor<64x4096xf32>
   return %y : tensor<64x4096xf32>
@@ -78,7 +78,7 @@ func.func @single_row(%x: tensor<4096xf32>, %init: tensor<4096xf32>) -> tensor<4
 // CHECK:   %[[YS:.*]] = memref.subview %[[Y]][%[[R]], 0] [%{{.*}}, 16] [1, 1]
 // CHECK:   rms.norm ins(%[[XS]] : memref<?x16xf32, strided<[16, 1], offset: ?>>) outs(%[[YS]] : memref<?x16xf32, strided<[16, 1], offset: ?>>)
 // AUTO-LABEL: func @memref_rows
-// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (1024)
+// AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (4096)
 func.func @memref_rows(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
   rms.norm ins(%x : memref<?x16xf32>) outs(%y : memref<?x16xf32>) epsilon(1.0e-05)
   return

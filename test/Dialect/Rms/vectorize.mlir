@@ -1,7 +1,8 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s
 
 // f16 rows: 8 f32 lanes (256 bits), 2 accumulators, blocks of 4 iterations
-// Kahan-added into the row sum, a masked tail, one rounding per element.
+// Kahan-added into the row sum, a masked tail, one rounding per element. The
+// weights are widened to f32 once, before the rows.
 
 // CHECK-LABEL: func @f16_weight
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xf16>, %[[W:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?x?xf16>)
@@ -11,8 +12,14 @@
 // CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
-// CHECK-DAG: %[[N:.*]] = memref.dim %[[X]], %c1
-// CHECK-DAG: %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %c1
+// CHECK: %[[WIDE:.*]] = memref.alloc(%[[N]]) : memref<?xf32>
+// CHECK: scf.for %[[J:.*]] = %c0 to %[[N]] step %[[C8]] {
+// CHECK:   %[[WM:.*]] = vector.create_mask
+// CHECK:   %[[WL16:.*]] = vector.maskedload %[[W]][%[[J]]], %[[WM]]
+// CHECK:   %[[WL32:.*]] = arith.extf %[[WL16]] : vector<8xf16> to vector<8xf32>
+// CHECK:   vector.maskedstore %[[WIDE]][%[[J]]], %[[WM]], %[[WL32]]
+// CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %c0
 // CHECK: scf.for %[[R:.*]] = %c0 to %[[ROWS]] step %c1 {
 // CHECK:   %[[REM:.*]] = arith.remui %[[N]], %[[C16]]
 // CHECK:   %[[MAIN:.*]] = arith.subi %[[N]], %[[REM]]
@@ -49,17 +56,17 @@
 // CHECK:   scf.for %[[K2:.*]] = %[[MAIN]] to %[[N]] step %[[C8]] {
 // CHECK:     %[[M2:.*]] = vector.create_mask
 // CHECK:     vector.maskedload %[[X]][%[[R]], %[[K2]]], %[[M2]]
-// CHECK:     vector.maskedload %[[W]][%[[K2]]], %[[M2]]
+// CHECK:     vector.maskedload %[[WIDE]][%[[K2]]], %[[M2]]
 // CHECK:     vector.maskedstore %[[Y]][%[[R]], %[[K2]]], %[[M2]]
 // CHECK:   scf.for %[[K:.*]] = %c0 to %[[MAIN]] step %[[C16]] {
 // CHECK:     %[[XL:.*]] = vector.load %[[X]][%[[R]], %[[K]]]
 // CHECK:     %[[XE:.*]] = arith.extf %[[XL]]
 // CHECK:     %[[XS:.*]] = arith.mulf %[[XE]], %[[SV]]
-// CHECK:     %[[WL:.*]] = vector.load %[[W]][%[[K]]] : memref<?xf16>, vector<8xf16>
-// CHECK:     %[[WE:.*]] = arith.extf %[[WL]]
-// CHECK:     %[[XW:.*]] = arith.mulf %[[XS]], %[[WE]]
+// CHECK:     %[[WL:.*]] = vector.load %[[WIDE]][%[[K]]] : memref<?xf32>, vector<8xf32>
+// CHECK:     %[[XW:.*]] = arith.mulf %[[XS]], %[[WL]]
 // CHECK:     %[[OUT:.*]] = arith.truncf %[[XW]] : vector<8xf32> to vector<8xf16>
 // CHECK:     vector.store %[[OUT]], %[[Y]][%[[R]], %[[K]]] : memref<?x?xf16>, vector<8xf16>
+// CHECK: memref.dealloc %[[WIDE]]
 // CHECK-NOT: rms.norm
 func.func @f16_weight(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)

@@ -122,11 +122,14 @@ public:
     maskType = VectorType::get({lanes}, b.getI1Type());
   }
 
-  /// Emits code, before the row loops, that the rows share: the row length
-  /// and what decides on streaming stores.
+  /// Emits code, before the row loops, that the rows share: the row length,
+  /// what decides on streaming stores, and widened weights.
   void emitPrologue();
-  /// Emits the row at leading indices `rowIndices`.
-  void emitRow(ValueRange rowIndices);
+  /// Emits code after the row loops: frees the widened weights.
+  void emitEpilogue();
+  /// Emits the rows at outer leading indices `outerIndices` (all leading
+  /// indices but the innermost one).
+  void emitRows(ValueRange outerIndices);
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -140,17 +143,21 @@ private:
     result.push_back(column);
     return result;
   }
-  /// Widens a vector of elements to the accumulator type.
-  Value widen(Value v) {
-    return elementType == accType ? v : arith::ExtFOp::create(b, accVecType, v);
-  }
-  /// Loads `lanes` elements of `memref` at `idx`, widened; masked if `mask`.
+  /// Loads `lanes` elements of `memref` at `idx` in the accumulator type,
+  /// widening them if needed; masked if `mask`.
   Value load(Value memref, ArrayRef<Value> idx, Value mask) {
-    if (!mask)
-      return widen(vector::LoadOp::create(b, elemVecType, memref, idx));
-    Value zero = splat(elemVecType, elementType, 0.0);
-    return widen(
-        vector::MaskedLoadOp::create(b, elemVecType, memref, idx, mask, zero));
+    Type stored = cast<MemRefType>(memref.getType()).getElementType();
+    auto vectorType = VectorType::get({lanes}, stored);
+    Value loaded;
+    if (!mask) {
+      loaded = vector::LoadOp::create(b, vectorType, memref, idx);
+    } else {
+      Value zero = splat(vectorType, stored, 0.0);
+      loaded = vector::MaskedLoadOp::create(b, vectorType, memref, idx, mask,
+                                            zero);
+    }
+    return stored == accType ? loaded
+                             : arith::ExtFOp::create(b, accVecType, loaded);
   }
   /// Kahan-adds `value` into the compensated sum (`sum`, `compensation`).
   void compensatedAdd(Value &sum, Value &compensation, Value value) {
@@ -177,6 +184,8 @@ private:
   void emitSplitRow(ValueRange rowIndices, int64_t slices,
                     int64_t sliceElements);
   void emitStreamingFence();
+  void widenWeights();
+  int64_t sliceCount(int64_t &sliceElements);
 
   ImplicitLocOpBuilder &b;
   NormOp op;
@@ -185,8 +194,9 @@ private:
   Type elementType;
   FloatType accType;
   VectorType accVecType, elemVecType, maskType;
-  /// Set by emitPrologue.
-  Value rowSize, outPointer, outOffset, streamOutput;
+  /// Set by emitPrologue. `weights` is the weight operand, or for f16/bf16 a
+  /// buffer holding it widened to f32 once for all rows.
+  Value rowSize, outPointer, outOffset, streamOutput, weights;
   SmallVector<Value> outStrides;
 };
 } // namespace
@@ -199,6 +209,7 @@ void RowEmitter::emitPrologue() {
   outPointer = memref::ExtractAlignedPointerAsIndexOp::create(b, out);
   outOffset = metadata.getOffset();
   outStrides.assign(metadata.getStrides().begin(), metadata.getStrides().end());
+  widenWeights();
   if (opts.nontemporalBytes <= 0)
     return;
   // Streaming stores pay off when the output is too large to stay in cache.
@@ -218,6 +229,33 @@ void RowEmitter::emitPrologue() {
   streamOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
                                        outputBytes,
                                        index(opts.nontemporalBytes));
+}
+
+/// Widens 16-bit weights to f32 once per op rather than once per row: the
+/// conversions otherwise cost as much as the rest of the scaling sweep.
+void RowEmitter::widenWeights() {
+  weights = op.getWeight();
+  if (!weights || elementType == accType)
+    return;
+  Value buffer = memref::AllocOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, accType), ValueRange{rowSize});
+  scf::ForOp::create(
+      b, index(0), rowSize, index(lanes), ValueRange{},
+      [&](OpBuilder &, Location, Value column, ValueRange) {
+        Value remaining = arith::SubIOp::create(b, rowSize, column);
+        Value mask = vector::CreateMaskOp::create(b, maskType, remaining);
+        Value w = load(weights, {column}, mask);
+        vector::MaskedStoreOp::create(b, buffer, column, mask, w);
+        scf::YieldOp::create(b);
+      });
+  weights = buffer;
+}
+
+void RowEmitter::emitEpilogue() {
+  if (weights && weights != op.getWeight())
+    memref::DeallocOp::create(b, weights);
+  if (streamOutput)
+    emitStreamingFence();
 }
 
 /// Sum of squares of [begin, end) of one row, in the accumulator type.
@@ -299,12 +337,12 @@ Value RowEmitter::scaleOf(Value sum) {
 /// Writes `trunc(ext(x) * scale * ext(w))` for [begin, end) of one row.
 ///
 /// With `nontemporal`, the unrolled part uses streaming stores aligned to the
-/// vector size (the caller checked the alignment of `begin`) and ends with a
-/// fence that makes them visible. With `backward`, the unrolled part runs in
-/// blocks from the end of the range to its start.
+/// vector size (the caller checked the alignment of `begin`); a fence makes
+/// them visible before the op ends. With `backward`, the unrolled part runs
+/// in blocks from the end of the range to its start.
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
-  Value input = op.getInput(), weight = op.getWeight(), out = op.getInit();
+  Value input = op.getInput(), weight = weights, out = op.getInit();
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
   llvm::MaybeAlign alignment;
   if (nontemporal)
@@ -362,7 +400,9 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
           scf::YieldOp::create(b);
         });
   }
-  if (nontemporal)
+  // Split rows fence each slice here; whole rows fence once per op, in the
+  // epilogue, so that rows do not wait for each other's stores to drain.
+  if (nontemporal && backward)
     emitStreamingFence();
 }
 
@@ -461,23 +501,59 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
       });
 }
 
-void RowEmitter::emitRow(ValueRange rowIndices) {
-  // Rows of a static length that spans several slices are split.
+/// The number of slices a row is split into, or 0 if it is not split: rows
+/// of a static length that spans several slices are.
+int64_t RowEmitter::sliceCount(int64_t &sliceElements) {
   int64_t staticSize = op.getInputType().getShape().back();
-  if (opts.splitBytes > 0 && !ShapedType::isDynamic(staticSize)) {
-    // Slices hold whole unrolled blocks, so that their starts stay aligned.
-    int64_t blockElements = lanes * unroll * block;
-    int64_t sliceElements =
-        llvm::divideCeil(opts.splitBytes / elementBytes, blockElements) *
-        blockElements;
-    int64_t slices = llvm::divideCeil(staticSize, sliceElements);
-    if (slices >= 2)
-      return emitSplitRow(rowIndices, slices, sliceElements);
+  if (opts.splitBytes <= 0 || ShapedType::isDynamic(staticSize))
+    return 0;
+  // Slices hold whole unrolled blocks, so that their starts stay aligned.
+  int64_t blockElements = lanes * unroll * block;
+  sliceElements =
+      llvm::divideCeil(opts.splitBytes / elementBytes, blockElements) *
+      blockElements;
+  int64_t slices = llvm::divideCeil(staticSize, sliceElements);
+  return slices >= 2 ? slices : 0;
+}
+
+void RowEmitter::emitRows(ValueRange outerIndices) {
+  int64_t rank = op.getInputType().getRank();
+  int64_t sliceElements = 0;
+  int64_t slices = sliceCount(sliceElements);
+  if (rank == 1) {
+    if (slices)
+      return emitSplitRow({}, slices, sliceElements);
+    Value zero = index(0);
+    Value sum = sumOfSquares({}, zero, rowSize);
+    return scaleRangeChoosingStores({}, zero, rowSize, scaleOf(sum),
+                                    streamOutput, /*backward=*/false);
   }
-  Value zero = index(0);
-  Value sum = sumOfSquares(rowIndices, zero, rowSize);
-  scaleRangeChoosingStores(rowIndices, zero, rowSize, scaleOf(sum),
-                           streamOutput, /*backward=*/false);
+  auto rowAt = [&](Value row) {
+    SmallVector<Value> result(outerIndices);
+    result.push_back(row);
+    return result;
+  };
+  Value rows = memref::DimOp::create(b, op.getInput(), rank - 2);
+  if (slices) {
+    scf::ForOp::create(b, index(0), rows, index(1), ValueRange{},
+                       [&](OpBuilder &, Location, Value row, ValueRange) {
+                         emitSplitRow(rowAt(row), slices, sliceElements);
+                         scf::YieldOp::create(b);
+                       });
+    return;
+  }
+
+  // Each row is summed, then scaled while it is still in L1.
+  scf::ForOp::create(
+      b, index(0), rows, index(1), ValueRange{},
+      [&](OpBuilder &, Location, Value row, ValueRange) {
+        Value zero = index(0);
+        SmallVector<Value> at = rowAt(row);
+        Value sum = sumOfSquares(at, zero, rowSize);
+        scaleRangeChoosingStores(at, zero, rowSize, scaleOf(sum),
+                                 streamOutput, /*backward=*/false);
+        scf::YieldOp::create(b);
+      });
 }
 
 namespace {
@@ -502,15 +578,16 @@ struct VectorizeNorm : public OpRewritePattern<NormOp> {
     Value input = op.getInput();
     int64_t rank = op.getInputType().getRank();
     SmallVector<Value> lbs, ubs, steps;
-    for (int64_t dim = 0; dim + 1 < rank; ++dim) {
+    for (int64_t dim = 0; dim + 2 < rank; ++dim) {
       lbs.push_back(arith::ConstantIndexOp::create(b, 0));
       ubs.push_back(memref::DimOp::create(b, input, dim));
       steps.push_back(arith::ConstantIndexOp::create(b, 1));
     }
     scf::buildLoopNest(b, op.getLoc(), lbs, ubs, steps,
-                       [&](OpBuilder &, Location, ValueRange rows) {
-                         emitter.emitRow(rows);
+                       [&](OpBuilder &, Location, ValueRange outer) {
+                         emitter.emitRows(outer);
                        });
+    emitter.emitEpilogue();
     rewriter.eraseOp(op);
     return success();
   }

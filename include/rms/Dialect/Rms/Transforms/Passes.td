@@ -84,7 +84,7 @@ def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"0",
-           "Rows per tile; 0 picks about 64 KiB of input per tile when the "
+           "Rows per tile; 0 picks about 256 KiB of input per tile when the "
            "row length is static, 8 rows otherwise">
   ];
   let dependentDialects = [
