@@ -42,16 +42,20 @@ using namespace mlir;
 using namespace mlir::rms;
 
 int64_t mlir::rms::getHostVectorBits() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return 512;
-  if (features.lookup("avx"))
-    return 256;
-  return 128;
+  static const int64_t bits = [] {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    if (features.lookup("avx512f"))
+      return 512;
+    if (features.lookup("avx"))
+      return 256;
+    return 128;
+  }();
+  return bits;
 }
 
-int64_t mlir::rms::getHostCacheBytes(int level) {
-  // Linux describes the caches of cpu0 in sysfs, sizes like "2048K".
+/// Reads the size of the data cache of `level` (the largest for 0) of cpu0
+/// from sysfs, where Linux describes it with sizes like "2048K".
+static int64_t readHostCacheBytes(int level) {
   int64_t largest = 0;
   for (int index = 0; index < 8; ++index) {
     std::string dir =
@@ -77,6 +81,12 @@ int64_t mlir::rms::getHostCacheBytes(int level) {
     largest = std::max(largest, bytes);
   }
   return largest;
+}
+
+int64_t mlir::rms::getHostCacheBytes(int level) {
+  static const int64_t largest = readHostCacheBytes(0);
+  static const int64_t l2 = readHostCacheBytes(2);
+  return level == 0 ? largest : level == 2 ? l2 : readHostCacheBytes(level);
 }
 
 VectorizeOptions VectorizeOptions::resolvedForHost() const {
@@ -194,21 +204,82 @@ private:
   Type elementType;
   FloatType accType;
   VectorType accVecType, elemVecType, maskType;
+  /// Where a memref's elements lie, to compute addresses for alignment.
+  struct Address {
+    Value pointer, offset;
+    SmallVector<Value> strides;
+  };
+  Address addressOf(Value memref);
+  Value alignedStart(const Address &address, ValueRange rowIndices,
+                     Value begin, Value end);
+  void maskedRange(Value from, Value to, ValueRange init,
+                   function_ref<SmallVector<Value>(Value, Value, ValueRange)>
+                       body,
+                   SmallVectorImpl<Value> *results = nullptr);
+
   /// Set by emitPrologue. `weights` is the weight operand, or for f16/bf16 a
   /// buffer holding it widened to f32 once for all rows.
-  Value rowSize, outPointer, outOffset, streamOutput, weights;
-  SmallVector<Value> outStrides;
+  Value rowSize, streamOutput, weights;
+  Address inputAddress, outputAddress;
 };
 } // namespace
+
+/// Cache-line size assumed for aligning the vector loops.
+static constexpr int64_t kLineBytes = 64;
+
+RowEmitter::Address RowEmitter::addressOf(Value memref) {
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, memref);
+  Address address;
+  address.pointer = memref::ExtractAlignedPointerAsIndexOp::create(b, memref);
+  address.offset = metadata.getOffset();
+  address.strides.assign(metadata.getStrides().begin(),
+                         metadata.getStrides().end());
+  return address;
+}
+
+/// The first column in [begin, end] of the row at `rowIndices` whose address
+/// is a multiple of the cache-line size (or `end`): the unrolled loops start
+/// there, so that their vectors do not straddle lines.
+Value RowEmitter::alignedStart(const Address &address, ValueRange rowIndices,
+                               Value begin, Value end) {
+  Value element = arith::AddIOp::create(b, address.offset, begin);
+  for (auto [i, stride] : llvm::zip(rowIndices, address.strides))
+    element = arith::AddIOp::create(b, element,
+                                    arith::MulIOp::create(b, i, stride));
+  Value byte = arith::AddIOp::create(
+      b, address.pointer, arith::MulIOp::create(b, element, index(elementBytes)));
+  Value toLine = arith::RemUIOp::create(
+      b,
+      arith::SubIOp::create(b, index(kLineBytes),
+                            arith::RemUIOp::create(b, byte, index(kLineBytes))),
+      index(kLineBytes));
+  Value head = arith::DivUIOp::create(b, toLine, index(elementBytes));
+  return arith::MinUIOp::create(b, arith::AddIOp::create(b, begin, head), end);
+}
+
+/// Runs `body(column, mask, carried)` over [from, to) one masked vector at a
+/// time; `body` returns the new carried values.
+void RowEmitter::maskedRange(
+    Value from, Value to, ValueRange init,
+    function_ref<SmallVector<Value>(Value, Value, ValueRange)> body,
+    SmallVectorImpl<Value> *results) {
+  auto loop = scf::ForOp::create(
+      b, from, to, index(lanes), init,
+      [&](OpBuilder &, Location, Value column, ValueRange carried) {
+        Value remaining = arith::SubIOp::create(b, to, column);
+        Value mask = vector::CreateMaskOp::create(b, maskType, remaining);
+        scf::YieldOp::create(b, body(column, mask, carried));
+      });
+  if (results)
+    results->assign(loop.getResults().begin(), loop.getResults().end());
+}
 
 void RowEmitter::emitPrologue() {
   Value input = op.getInput(), out = op.getInit();
   int64_t rank = op.getInputType().getRank();
   rowSize = memref::DimOp::create(b, input, rank - 1);
-  auto metadata = memref::ExtractStridedMetadataOp::create(b, out);
-  outPointer = memref::ExtractAlignedPointerAsIndexOp::create(b, out);
-  outOffset = metadata.getOffset();
-  outStrides.assign(metadata.getStrides().begin(), metadata.getStrides().end());
+  inputAddress = addressOf(input);
+  outputAddress = addressOf(out);
   widenWeights();
   if (opts.nontemporalBytes <= 0)
     return;
@@ -269,10 +340,21 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, accType, 0.0);
-  Value unrolledEnd = mainEnd(begin, end);
+  Value start = alignedStart(inputAddress, rowIndices, begin, end);
+  Value unrolledEnd = mainEnd(start, end);
+
+  // The head up to the first cache-line boundary and the tail after the
+  // unrolled part: fewer than a line, and fewer than `unroll` vectors.
+  auto addSquares = [&](Value column, Value mask, ValueRange accs) {
+    Value x = load(input, indices(rowIndices, column), mask);
+    return SmallVector<Value>{vector::FMAOp::create(b, x, x, accs[0])};
+  };
+  SmallVector<Value> edges;
+  maskedRange(begin, start, ValueRange{zero}, addSquares, &edges);
+  maskedRange(unrolledEnd, end, edges, addSquares, &edges);
 
   auto blocks = scf::ForOp::create(
-      b, begin, unrolledEnd, blockSpan, ValueRange{zero, zero},
+      b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
       [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
         Value blockEnd = arith::MinUIOp::create(
             b, arith::AddIOp::create(b, blockStart, blockSpan), unrolledEnd);
@@ -304,19 +386,8 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
         scf::YieldOp::create(b, ValueRange{sum, compensation});
       });
 
-  // The tail: fewer than `unroll` vectors, the last one partial.
-  auto tail = scf::ForOp::create(
-      b, unrolledEnd, end, index(lanes), ValueRange{zero},
-      [&](OpBuilder &, Location, Value column, ValueRange accs) {
-        Value remaining = arith::SubIOp::create(b, end, column);
-        Value mask = vector::CreateMaskOp::create(b, maskType, remaining);
-        Value x = load(input, indices(rowIndices, column), mask);
-        Value next = vector::FMAOp::create(b, x, x, accs[0]);
-        scf::YieldOp::create(b, next);
-      });
-
   Value sum = blocks.getResult(0), compensation = blocks.getResult(1);
-  compensatedAdd(sum, compensation, tail.getResult(0));
+  compensatedAdd(sum, compensation, edges.front());
   Value lanesSum = arith::SubFOp::create(b, sum, compensation);
   return vector::ReductionOp::create(b, vector::CombiningKind::ADD, lanesSum,
                                      arith::FastMathFlags::reassoc);
@@ -336,17 +407,18 @@ Value RowEmitter::scaleOf(Value sum) {
 
 /// Writes `trunc(ext(x) * scale * ext(w))` for [begin, end) of one row.
 ///
-/// With `nontemporal`, the unrolled part uses streaming stores aligned to the
-/// vector size (the caller checked the alignment of `begin`); a fence makes
-/// them visible before the op ends. With `backward`, the unrolled part runs
-/// in blocks from the end of the range to its start.
+/// The unrolled part starts at a cache-line boundary of the output; the head
+/// before it and the tail after it are masked. With `nontemporal`, the
+/// unrolled part uses streaming stores (aligned, as it starts on a line); a
+/// fence makes them visible before the op ends. With `backward`, the unrolled
+/// part runs in blocks from the end of the range to its start.
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
   Value input = op.getInput(), weight = weights, out = op.getInit();
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
   llvm::MaybeAlign alignment;
   if (nontemporal)
-    alignment = llvm::Align(lanes * elementBytes);
+    alignment = llvm::Align(std::min(lanes * elementBytes, kLineBytes));
   auto emitVector = [&](Value column, Value mask) {
     SmallVector<Value> xIdx = indices(rowIndices, column);
     Value y = arith::MulFOp::create(b, load(input, xIdx, mask), scaleVector);
@@ -370,22 +442,21 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
         });
   };
 
-  Value unrolledEnd = mainEnd(begin, end);
-  scf::ForOp::create(
-      b, unrolledEnd, end, index(lanes), ValueRange{},
-      [&](OpBuilder &, Location, Value column, ValueRange) {
-        Value remaining = arith::SubIOp::create(b, end, column);
-        emitVector(column,
-                   vector::CreateMaskOp::create(b, maskType, remaining));
-        scf::YieldOp::create(b);
-      });
+  Value start = alignedStart(outputAddress, rowIndices, begin, end);
+  Value unrolledEnd = mainEnd(start, end);
+  auto emitMasked = [&](Value column, Value mask, ValueRange) {
+    emitVector(column, mask);
+    return SmallVector<Value>{};
+  };
+  maskedRange(begin, start, ValueRange{}, emitMasked);
+  maskedRange(unrolledEnd, end, ValueRange{}, emitMasked);
   if (!backward) {
-    emitUnrolled(begin, unrolledEnd);
+    emitUnrolled(start, unrolledEnd);
   } else {
-    // Blocks [max(begin, e - span), e) for e = unrolledEnd, ... > begin; the
-    // block starts stay multiples of the unrolled step from `begin`.
+    // Blocks [max(start, e - span), e) for e = unrolledEnd, ... > start; the
+    // block starts stay multiples of the unrolled step from `start`.
     Value span = index(lanes * unroll * block);
-    Value length = arith::SubIOp::create(b, unrolledEnd, begin);
+    Value length = arith::SubIOp::create(b, unrolledEnd, start);
     Value count = arith::CeilDivUIOp::create(b, length, span);
     scf::ForOp::create(
         b, index(0), count, index(1), ValueRange{},
@@ -393,7 +464,7 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
           Value blockEnd = arith::SubIOp::create(
               b, unrolledEnd, arith::MulIOp::create(b, k, span));
           Value blockStart = arith::MaxUIOp::create(
-              b, begin,
+              b, start,
               arith::SubIOp::create(
                   b, arith::MaxUIOp::create(b, blockEnd, span), span));
           emitUnrolled(blockStart, blockEnd);
@@ -418,27 +489,18 @@ void RowEmitter::emitStreamingFence() {
     LLVM::FenceOp::create(b, LLVM::AtomicOrdering::seq_cst);
 }
 
-/// Scales [begin, end) of one row with streaming stores when `stream` holds
-/// and the range starts at an address aligned to the vector size.
+/// Scales [begin, end) of one row, with streaming stores when `stream`
+/// holds (decided at compile time when it is a constant).
 void RowEmitter::scaleRangeChoosingStores(ValueRange rowIndices, Value begin,
                                           Value end, Value scale, Value stream,
                                           bool backward) {
-  if (!stream)
-    return scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/false,
+  std::optional<int64_t> known =
+      stream ? getConstantIntValue(stream) : std::optional<int64_t>(0);
+  if (known)
+    return scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/*known,
                       backward);
-  // Byte address of out[rowIndices..., begin].
-  Value element = arith::AddIOp::create(b, outOffset, begin);
-  for (auto [i, stride] : llvm::zip(rowIndices, outStrides))
-    element = arith::AddIOp::create(b, element,
-                                    arith::MulIOp::create(b, i, stride));
-  Value address = arith::AddIOp::create(
-      b, outPointer, arith::MulIOp::create(b, element, index(elementBytes)));
-  Value misalignment =
-      arith::RemUIOp::create(b, address, index(lanes * elementBytes));
-  Value aligned = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
-                                        misalignment, index(0));
   scf::IfOp::create(
-      b, arith::AndIOp::create(b, stream, aligned),
+      b, stream,
       [&](OpBuilder &, Location) {
         scaleRange(rowIndices, begin, end, scale, /*nontemporal=*/true,
                    backward);
