@@ -2,8 +2,8 @@
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
 // at run time for dynamic shapes). The unrolled part starts on a cache line of
-// the output, so the streaming stores are aligned; one fence (sfence on x86)
-// after the rows makes them visible.
+// the output, so the streaming stores are aligned, and prefetches the next
+// row; one fence (sfence on x86) after the rows makes the stores visible.
 
 // CHECK-LABEL: func @stream
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xf32>, %[[Y:.*]]: memref<?x?xf32>)
@@ -12,7 +12,9 @@
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[Y]]
 // CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
 // CHECK: %[[BIG:.*]] = arith.cmpi uge, %{{.*}}, %[[C1024]] : index
+// CHECK: %[[LAST:.*]] = arith.subi %{{.*}}, %c1 : index
 // CHECK: scf.for %[[R:.*]] =
+// CHECK:   %[[NEXT:.*]] = arith.minui %{{.*}}, %[[LAST]] : index
 // CHECK:   scf.if %[[BIG]] {
 // CHECK:     %[[OFF:.*]] = arith.muli %[[R]], %[[STRIDES]]#0
 // CHECK:     %[[OFFB:.*]] = arith.muli %[[OFF]], %c4
@@ -23,8 +25,9 @@
 // CHECK:     vector.maskedstore
 // CHECK:     scf.for %[[J:.*]] = %[[START]] to
 // CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
+// CHECK:       memref.prefetch %[[X]][%[[NEXT]], %{{.*}}], read, locality<2>, data : memref<?x?xf32>
 // CHECK:   } else {
-// CHECK-NOT: nontemporal
+// CHECK-NOT: {{nontemporal|prefetch}}
 // CHECK:     vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xf32>, vector<16xf32>
 // CHECK-NOT: sfence
 // CHECK: {{llvm.call_intrinsic "llvm.x86.sse.sfence"|llvm.fence seq_cst}}

@@ -221,6 +221,9 @@ private:
   /// buffer holding it widened to f32 once for all rows.
   Value rowSize, streamOutput, weights;
   Address inputAddress, outputAddress;
+  /// While a row is scaled: the indices of the next row of the tile (the
+  /// row itself for the last one), or empty.
+  SmallVector<Value> nextRow;
 };
 } // namespace
 
@@ -431,6 +434,12 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
     else
       vector::StoreOp::create(b, y, out, xIdx, nontemporal, alignment);
   };
+  // A row streamed out to memory is read from memory too: while it is
+  // scaled, the next row is prefetched (one prefetch per cache line, into
+  // L2), so that reading and writing memory overlap instead of alternating
+  // between the two sweeps.
+  bool prefetch = nontemporal && !nextRow.empty();
+  int64_t lineElements = std::max<int64_t>(kLineBytes / elementBytes, 1);
   auto emitUnrolled = [&](Value from, Value to) {
     scf::ForOp::create(
         b, from, to, index(lanes * unroll), ValueRange{},
@@ -438,6 +447,14 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
           for (int64_t u = 0; u < unroll; ++u)
             emitVector(arith::AddIOp::create(b, column, index(u * lanes)),
                        Value());
+          for (int64_t e = 0; prefetch && e < lanes * unroll;
+               e += lineElements) {
+            SmallVector<Value> at(nextRow);
+            at.push_back(arith::AddIOp::create(b, column, index(e)));
+            memref::PrefetchOp::create(b, input, at, b.getBoolAttr(false),
+                                       b.getI32IntegerAttr(2),
+                                       b.getBoolAttr(true));
+          }
           scf::YieldOp::create(b);
         });
   };
@@ -605,15 +622,19 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
     return;
   }
 
-  // Each row is summed, then scaled while it is still in L1.
+  // Each row is summed, then scaled while it is still in cache.
+  Value lastRow = arith::SubIOp::create(b, rows, index(1));
   scf::ForOp::create(
       b, index(0), rows, index(1), ValueRange{},
       [&](OpBuilder &, Location, Value row, ValueRange) {
         Value zero = index(0);
         SmallVector<Value> at = rowAt(row);
         Value sum = sumOfSquares(at, zero, rowSize);
+        nextRow = rowAt(arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, row, index(1)), lastRow));
         scaleRangeChoosingStores(at, zero, rowSize, scaleOf(sum),
                                  streamOutput, /*backward=*/false);
+        nextRow.clear();
         scf::YieldOp::create(b);
       });
 }
