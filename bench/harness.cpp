@@ -15,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "rms/Runtime/StridedMemRef.h"
 
 #include <dlfcn.h>
 #include <omp.h>
@@ -76,20 +76,6 @@ template <typename T> static T *allocate(size_t count) {
       std::aligned_alloc(64, (count * sizeof(T) + 63) / 64 * 64));
 }
 
-template <int N, typename T>
-static StridedMemRefType<T, N> view(T *data, const int64_t (&shape)[N]) {
-  StridedMemRefType<T, N> d;
-  d.basePtr = d.data = data;
-  d.offset = 0;
-  int64_t stride = 1;
-  for (int i = N - 1; i >= 0; --i) {
-    d.sizes[i] = shape[i];
-    d.strides[i] = stride;
-    stride *= shape[i];
-  }
-  return d;
-}
-
 template <typename T>
 static int run(void *kernel, long rows, long n, int reps, int rounds) {
   using Kernel = void (*)(StridedMemRefType<T, 2> *, StridedMemRefType<T, 1> *,
@@ -101,9 +87,9 @@ static int run(void *kernel, long rows, long n, int reps, int rounds) {
   for (long i = 0; i < n; ++i)
     w[i] = T(float(i % 7) / 4.0f - 0.75f);
   std::memset(y, 0, count * sizeof(T));
-  auto xd = view<2>(x, {rows, n});
-  auto wd = view<1>(w, {n});
-  auto yd = view<2>(y, {rows, n});
+  auto xd = rms::makeContiguousMemRef<2>(x, {rows, n});
+  auto wd = rms::makeContiguousMemRef<1>(w, {n});
+  auto yd = rms::makeContiguousMemRef<2>(y, {rows, n});
 
   double bytes = 2.0 * count * sizeof(T) + n * sizeof(T);
   double copyBytes = 2.0 * count * sizeof(T);

@@ -1,5 +1,5 @@
 // RUN: rms-opt %s --rms-cpu-pipeline | rms-translate --mlir-to-llvmir -o %t.ll
-// RUN: %clangxx -O2 -I%llvm_include_dir %S/Inputs/ciface_main.cpp %t.ll -o %t.exe -L%llvm_lib_dir -lomp -Wl,-rpath,%llvm_lib_dir
+// RUN: %clangxx -O2 -I%llvm_include_dir -I%rms_include_dir %S/Inputs/ciface_main.cpp %t.ll -o %t.exe -L%llvm_lib_dir -lomp -Wl,-rpath,%llvm_lib_dir
 // RUN: %t.exe | FileCheck %s
 
 // The contract's C interface: a C++ host calls `_mlir_ciface_<name>` with
@@ -8,6 +8,7 @@
 
 // CHECK: norm: shape ok, max relative error {{.*}} (ok)
 // CHECK: norm_out: max relative error {{.*}} (ok)
+// CHECK: norm_strided: max relative error {{.*}} (ok)
 
 func.func @norm(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
   %c0 = arith.constant 0 : index
@@ -21,5 +22,10 @@ func.func @norm(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
 
 func.func @norm_out(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
   rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(0.0)
+  return
+}
+
+func.func @norm_strided(%x: memref<?x?xf32, strided<[?, ?], offset: ?>>, %w: memref<?xf32, strided<[?], offset: ?>>, %y: memref<?x?xf32, strided<[?, ?], offset: ?>>) {
+  rms.norm ins(%x, %w : memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?xf32, strided<[?], offset: ?>>) outs(%y : memref<?x?xf32, strided<[?, ?], offset: ?>>) epsilon(1.0e-05)
   return
 }

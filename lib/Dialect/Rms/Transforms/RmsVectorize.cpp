@@ -7,7 +7,11 @@
 // very long rows stay exact), once for the scaling. Row tails are handled with
 // masked loads and stores, so any row length works without a scalar loop.
 //
-// Two choices serve memory bandwidth:
+// Operands with a strided innermost dimension are first copied into
+// contiguous buffers (and the output copied back), so every memref form is
+// handled.
+//
+// Choices that serve memory bandwidth:
 //  - Large outputs are written with non-temporal (streaming) stores, which
 //    skip the read-for-ownership of every output line, when the row start is
 //    aligned to the vector size (checked at run time, per row).
@@ -640,6 +644,55 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
 }
 
 namespace {
+/// Gives a memref `rms.norm` contiguous rows: operands whose innermost
+/// dimension is strided are copied into (or, for `init`, out of) contiguous
+/// buffers around a new `rms.norm`, which VectorizeNorm then lowers.
+struct MakeRowsContiguous : public OpRewritePattern<NormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NormOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureBufferSemantics() ||
+        llvm::all_of(op->getOperands(), [](Value v) {
+          return hasUnitInnerStride(cast<MemRefType>(v.getType()));
+        }))
+      return failure();
+    Location loc = op.getLoc();
+    auto contiguous = [&](Value buffer) -> Value {
+      auto type = cast<MemRefType>(buffer.getType());
+      if (hasUnitInnerStride(type))
+        return buffer;
+      SmallVector<Value> dynamicSizes;
+      for (int64_t dim = 0; dim < type.getRank(); ++dim)
+        if (type.isDynamicDim(dim))
+          dynamicSizes.push_back(
+              memref::DimOp::create(rewriter, loc, buffer, dim));
+      auto contiguousType =
+          MemRefType::get(type.getShape(), type.getElementType());
+      return memref::AllocOp::create(rewriter, loc, contiguousType,
+                                     dynamicSizes);
+    };
+    auto copyIn = [&](Value buffer) -> Value {
+      Value copy = contiguous(buffer);
+      if (copy != buffer)
+        linalg::CopyOp::create(rewriter, loc, buffer, copy);
+      return copy;
+    };
+    Value input = copyIn(op.getInput());
+    Value weight = op.getWeight() ? copyIn(op.getWeight()) : Value();
+    Value init = contiguous(op.getInit());
+    NormOp::create(rewriter, loc, TypeRange(), input, weight, init,
+                   op.getEpsilonAttr());
+    if (init != op.getInit())
+      linalg::CopyOp::create(rewriter, loc, init, op.getInit());
+    for (Value copy : {input, weight, init})
+      if (copy && copy.getDefiningOp<memref::AllocOp>())
+        memref::DeallocOp::create(rewriter, loc, copy);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// Lowers one memref `rms.norm` to a loop nest over its rows.
 struct VectorizeNorm : public OpRewritePattern<NormOp> {
   VectorizeNorm(MLIRContext *ctx, VectorizeOptions options)
@@ -693,20 +746,12 @@ struct RmsVectorizePass
     populateRmsVectorizePatterns(patterns, options);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    WalkResult left = getOperation()->walk([](NormOp op) {
-      if (!op.hasPureBufferSemantics())
-        return WalkResult::advance();
-      op.emitOpError("cannot be vectorized: every operand needs a unit stride "
-                     "in its innermost dimension");
-      return WalkResult::interrupt();
-    });
-    if (left.wasInterrupted())
-      signalPassFailure();
   }
 };
 } // namespace
 
 void mlir::rms::populateRmsVectorizePatterns(RewritePatternSet &patterns,
                                              const VectorizeOptions &options) {
+  patterns.add<MakeRowsContiguous>(patterns.getContext());
   patterns.add<VectorizeNorm>(patterns.getContext(), options);
 }

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "rms/Runtime/StridedMemRef.h"
 
 #include <cmath>
 #include <cstdio>
@@ -21,21 +21,10 @@ void _mlir_ciface_norm(StridedMemRefType<float, 2> *result,
 // func.func @norm_out(%x: memref<?x?xf32>, %y: memref<?x?xf32>)
 void _mlir_ciface_norm_out(StridedMemRefType<float, 2> *x,
                            StridedMemRefType<float, 2> *y);
-}
-
-template <int N>
-static StridedMemRefType<float, N> view(std::vector<float> &data,
-                                        const int64_t (&shape)[N]) {
-  StridedMemRefType<float, N> d;
-  d.basePtr = d.data = data.data();
-  d.offset = 0;
-  int64_t stride = 1;
-  for (int i = N - 1; i >= 0; --i) {
-    d.sizes[i] = shape[i];
-    d.strides[i] = stride;
-    stride *= shape[i];
-  }
-  return d;
+// func.func @norm_strided(x, w, y: memrefs with any strides and offsets)
+void _mlir_ciface_norm_strided(StridedMemRefType<float, 2> *x,
+                               StridedMemRefType<float, 1> *w,
+                               StridedMemRefType<float, 2> *y);
 }
 
 /// Max relative error of y against the float64 reference.
@@ -69,8 +58,8 @@ int main() {
   for (float &v : w)
     v = 4.0f * next() - 2.0f;
 
-  auto xd = view<2>(x, {rows, n});
-  auto wd = view<1>(w, {n});
+  auto xd = rms::makeContiguousMemRef<2>(x.data(), {rows, n});
+  auto wd = rms::makeContiguousMemRef<1>(w.data(), {n});
   StridedMemRefType<float, 2> result;
   _mlir_ciface_norm(&result, &xd, &wd);
   bool shapeOk = result.sizes[0] == rows && result.sizes[1] == n &&
@@ -82,10 +71,36 @@ int main() {
               shapeOk ? "ok" : "WRONG", err, err <= 1e-6 ? "ok" : "TOO LARGE");
   std::free(result.basePtr);
 
-  auto yd = view<2>(y, {rows, n});
+  auto yd = rms::makeContiguousMemRef<2>(y.data(), {rows, n});
   _mlir_ciface_norm_out(&xd, &yd);
   double errOut = maxRelativeError(x.data(), nullptr, y.data(), rows, n, 0.0);
   std::printf("norm_out: max relative error %.3g (%s)\n", errOut,
               errOut <= 1e-6 ? "ok" : "TOO LARGE");
-  return shapeOk && err <= 1e-6 && errOut <= 1e-6 ? 0 : 1;
+  // Rows as columns of column-major arrays, and every other weight: no
+  // operand has a unit innermost stride.
+  std::vector<float> xt(rows * n), wt(2 * n), yt(rows * n, -1.0f);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < n; ++i)
+      xt[i * rows + r] = x[r * n + i];
+  for (int64_t i = 0; i < n; ++i)
+    wt[2 * i] = w[i];
+  auto xs = rms::makeContiguousMemRef<2>(xt.data(), {rows, n});
+  xs.strides[0] = 1;
+  xs.strides[1] = rows;
+  auto ws = rms::makeContiguousMemRef<1>(wt.data(), {n});
+  ws.strides[0] = 2;
+  auto ys = rms::makeContiguousMemRef<2>(yt.data(), {rows, n});
+  ys.strides[0] = 1;
+  ys.strides[1] = rows;
+  _mlir_ciface_norm_strided(&xs, &ws, &ys);
+  std::vector<float> yBack(rows * n);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < n; ++i)
+      yBack[r * n + i] = yt[i * rows + r];
+  double errStrided = maxRelativeError(x.data(), w.data(), yBack.data(), rows,
+                                       n, double(1.0e-5f));
+  std::printf("norm_strided: max relative error %.3g (%s)\n", errStrided,
+              errStrided <= 1e-6 ? "ok" : "TOO LARGE");
+  return shapeOk && err <= 1e-6 && errOut <= 1e-6 && errStrided <= 1e-6 ? 0
+                                                                        : 1;
 }

@@ -113,8 +113,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
 
     f16 and bf16 are widened to f32 in registers and rounded once on store.
     The vector width follows the target (512 bits with AVX-512) unless
-    `vector-bits` says otherwise. The innermost dimension of every operand
-    must have unit stride, as it has after bufferization.
+    `vector-bits` says otherwise. Operands whose innermost dimension is
+    strided (never the case after bufferization with identity layouts) are
+    copied into contiguous buffers with `linalg.copy` first, and the output
+    copied back.
 
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) are written with streaming
@@ -167,6 +169,7 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
