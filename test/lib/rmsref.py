@@ -157,13 +157,21 @@ def run(rms_run, mlir_path, function, inputs, outputs, target="cpu", extra=()):
 
 
 def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
-             target="cpu", seed=0, x_range=(-10.0, 10.0)):
-    """Compiles, runs and checks one norm. Returns (ok, figure)."""
+             target="cpu", seed=0, x_range=(-10.0, 10.0), rewrite=None):
+    """Compiles, runs and checks one norm. Returns (ok, figure).
+
+    `rewrite`, if given, is a command (a list) that rewrites the MLIR file
+    before it runs, reading it from stdin and writing it to stdout.
+    """
     rng = np.random.default_rng(seed)
     os.makedirs(workdir, exist_ok=True)
     mlir = os.path.join(workdir, f"{name}.mlir")
+    text = norm_function(name, shape, dtype, weight, epsilon, dynamic)
+    if rewrite:
+        text = subprocess.run(rewrite, input=text, capture_output=True, text=True,
+                              check=True).stdout
     with open(mlir, "w") as f:
-        f.write(norm_function(name, shape, dtype, weight, epsilon, dynamic))
+        f.write(text)
     xs, x = random_input(rng, shape, dtype, *x_range)
     inputs = [os.path.join(workdir, f"{name}.x.npy")]
     np.save(inputs[0], xs)

@@ -56,3 +56,63 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// PartialReductionOpInterface, outer parallel: the row is split into 4
+// partial sums of squares computed in an scf.forall, then merged (sum of the
+// partials, then the scaling sweep over x).
+
+// CHECK-LABEL: func @split_row_forall
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4096xf32>, %[[W:.*]]: tensor<4096xf32>)
+// CHECK: %[[Y0:.*]] = tensor.empty() : tensor<2x4096xf32>
+// CHECK: %[[P0:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[P:.*]] = scf.forall (%[[K:.*]]) in (4) shared_outs(%[[PA:.*]] = %[[P0]]) -> (tensor<2x4xf32>) {
+// CHECK:   %[[XS:.*]] = tensor.extract_slice %[[X]][0, %{{.*}}] [2, 1024] [1, 1]
+// CHECK:   %[[PS:.*]] = tensor.extract_slice %[[PA]][0, %[[K]]] [2, 1] [1, 1] : tensor<2x4xf32> to tensor<2xf32>
+// CHECK:   %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[XS]] : tensor<2x1024xf32>) outs(%[[PS]] : tensor<2xf32>)
+// CHECK:   tensor.parallel_insert_slice %[[S]] into %[[PA]][0, %[[K]]] [2, 1] [1, 1]
+// CHECK: %[[TOTAL:.*]] = linalg.reduce ins(%[[P]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>) dimensions = [1]
+// CHECK: %[[SCALE:.*]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<2xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[SCALE]], %[[W]] : tensor<2x4096xf32>, tensor<2xf32>, tensor<4096xf32>) outs(%[[Y0]] : tensor<2x4096xf32>)
+// CHECK: return %[[Y]]
+func.func @split_row_forall(%x: tensor<2x4096xf32>, %w: tensor<4096xf32>) -> tensor<2x4096xf32> {
+  %e = tensor.empty() : tensor<2x4096xf32>
+  %y = rms.norm ins(%x, %w : tensor<2x4096xf32>, tensor<4096xf32>) outs(%e : tensor<2x4096xf32>) epsilon(1.0e-05) -> tensor<2x4096xf32>
+  return %y : tensor<2x4096xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %norm = transform.structured.match ops{["rms.norm"]} in %root : (!transform.any_op) -> !transform.any_op
+    %fill, %split, %merge, %loop = transform.structured.tile_reduction_using_forall %norm by num_threads = [0, 4] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}
+
+// -----
+
+// PartialReductionOpInterface, outer reduction: chunks of 256 columns are
+// squared and added elementwise into a 256-wide row of partial sums (f16 data
+// widened to f32), which the merge reduces.
+
+// CHECK-LABEL: func @split_row_for
+// CHECK: %[[P0:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x256xf32>)
+// CHECK: %[[P:.*]] = scf.for %[[J:.*]] = %c0 to %c4096 step %c256 iter_args(%[[PA:.*]] = %[[P0]]) -> (tensor<2x256xf32>) {
+// CHECK:   %[[XS:.*]] = tensor.extract_slice %{{.*}}[0, %[[J]]] [2, 256] [1, 1] : tensor<2x4096xf16> to tensor<2x256xf16>
+// CHECK:   %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[XS]] : tensor<2x256xf16>) outs(%[[PA]] : tensor<2x256xf32>)
+// CHECK:     arith.extf
+// CHECK:   scf.yield %[[S]]
+// CHECK: linalg.reduce ins(%[[P]] : tensor<2x256xf32>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @split_row_for(%x: tensor<2x4096xf16>, %w: tensor<4096xf16>) -> tensor<2x4096xf16> {
+  %e = tensor.empty() : tensor<2x4096xf16>
+  %y = rms.norm ins(%x, %w : tensor<2x4096xf16>, tensor<4096xf16>) outs(%e : tensor<2x4096xf16>) epsilon(1.0e-05) -> tensor<2x4096xf16>
+  return %y : tensor<2x4096xf16>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %norm = transform.structured.match ops{["rms.norm"]} in %root : (!transform.any_op) -> !transform.any_op
+    %fill, %split, %merge, %loop = transform.structured.tile_reduction_using_for %norm by tile_sizes = [0, 256] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}

@@ -158,59 +158,60 @@ NormOp::reifyResultShapes(OpBuilder &b,
 // NormOp: decomposition into linalg (AggregatedOpInterface)
 //===----------------------------------------------------------------------===//
 
-/// Decomposes a tensor `rms.norm` into three `linalg.generic` ops:
-///
-///   sumsq[r] = sum_i ext(x[r, i])^2                  (reduction, acc type)
-///   scale[r] = rsqrt(sumsq[r] / N + epsilon)         (per row, acc type)
-///   y[r, i]  = trunc(ext(x[r, i]) * scale[r] * ext(w[i]))
-///
-/// where `ext`/`trunc` convert between the element type and the accumulator
-/// type (f32, or f64 for f64 data), so the result is rounded exactly once.
-FailureOr<SmallVector<Value>> NormOp::decomposeOperation(OpBuilder &b) {
-  if (!hasPureTensorSemantics())
-    return failure();
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(*this);
-  Location loc = getLoc();
-  MLIRContext *ctx = getContext();
-  Value input = getInput();
-  ShapedType inputType = getInputType();
-  Type elementType = inputType.getElementType();
-  FloatType accType = getAccumulatorType();
-  int64_t rank = inputType.getRank();
+/// Widens `v` to the accumulator type of `op` (f32, or f64 for f64 data).
+static Value toAccumulator(OpBuilder &b, Location loc, NormOp op, Value v) {
+  FloatType accType = op.getAccumulatorType();
+  return v.getType() == accType ? v
+                                : arith::ExtFOp::create(b, loc, accType, v);
+}
 
-  auto toAcc = [&](OpBuilder &nb, Location nloc, Value v) -> Value {
-    return v.getType() == accType ? v : arith::ExtFOp::create(nb, nloc, accType, v);
-  };
-
-  // A tensor with one accumulator per row.
-  SmallVector<OpFoldResult> rowShape;
-  for (int64_t dim = 0; dim + 1 < rank; ++dim)
-    rowShape.push_back(getDim(b, loc, input, dim));
-  Value rowsEmpty = tensor::EmptyOp::create(b, loc, rowShape, accType);
+/// A tensor of zeros in the accumulator type with the leading dimensions of
+/// `source` followed by `trailing` (one accumulator per row when empty).
+static Value zeroRowAccumulators(OpBuilder &b, Location loc, NormOp op,
+                                 Value source, ArrayRef<OpFoldResult> trailing) {
+  SmallVector<OpFoldResult> shape;
+  for (int64_t dim = 0, rank = op.getInputType().getRank(); dim + 1 < rank;
+       ++dim)
+    shape.push_back(getDim(b, loc, source, dim));
+  llvm::append_range(shape, trailing);
+  FloatType accType = op.getAccumulatorType();
+  Value empty = tensor::EmptyOp::create(b, loc, shape, accType);
   Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(accType, 0.0));
-  Value rowsZero =
-      linalg::FillOp::create(b, loc, zero, rowsEmpty).getResult(0);
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
 
+/// `sum_i ext(x[r..., i])^2` added into `acc` (one accumulator per row).
+static Value sumSquaresInto(OpBuilder &b, Location loc, NormOp op, Value x,
+                            Value acc) {
+  int64_t rank = cast<ShapedType>(x.getType()).getRank();
   AffineMap identity = b.getMultiDimIdentityMap(rank);
-  AffineMap perRow = identity.dropResult(rank - 1);
-  AffineMap perColumn =
-      AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1), ctx);
-  SmallVector<utils::IteratorType> reduceIterators(
-      rank, utils::IteratorType::parallel);
-  reduceIterators.back() = utils::IteratorType::reduction;
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), ValueRange{x}, ValueRange{acc},
+             ArrayRef<AffineMap>{identity, identity.dropResult(rank - 1)},
+             iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value v = toAccumulator(nb, nloc, op, args[0]);
+               Value square = arith::MulFOp::create(nb, nloc, v, v);
+               Value sum = arith::AddFOp::create(nb, nloc, args[1], square);
+               linalg::YieldOp::create(nb, nloc, sum);
+             })
+      .getResult(0);
+}
 
-  Value sumOfSquares =
-      linalg::GenericOp::create(
-          b, loc, rowsZero.getType(), ValueRange{input}, ValueRange{rowsZero},
-          ArrayRef<AffineMap>{identity, perRow}, reduceIterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            Value x = toAcc(nb, nloc, args[0]);
-            Value square = arith::MulFOp::create(nb, nloc, x, x);
-            Value sum = arith::AddFOp::create(nb, nloc, args[1], square);
-            linalg::YieldOp::create(nb, nloc, sum);
-          })
-          .getResult(0);
+/// Given the sum of squares of every row, computes the op's result:
+///
+///   scale[r] = 1 / sqrt(sumsq[r] / N + epsilon)      (per row, acc type)
+///   y[r, i]  = trunc(ext(x[r, i]) * scale[r] * ext(w[i]))
+static Value scaleRows(OpBuilder &b, Location loc, NormOp op,
+                       Value sumOfSquares) {
+  MLIRContext *ctx = op.getContext();
+  Value input = op.getInput();
+  Type elementType = op.getElementType();
+  FloatType accType = op.getAccumulatorType();
+  int64_t rank = op.getInputType().getRank();
 
   // N as an accumulator-typed value; dynamic row lengths are read at runtime.
   OpFoldResult rowSize = getDim(b, loc, input, rank - 1);
@@ -224,12 +225,15 @@ FailureOr<SmallVector<Value>> NormOp::decomposeOperation(OpBuilder &b) {
     count = arith::UIToFPOp::create(b, loc, accType, asInt);
   }
   Value epsilon = arith::ConstantOp::create(
-      b, loc,
-      b.getFloatAttr(accType, getEpsilon().convertToFloat()));
+      b, loc, b.getFloatAttr(accType, op.getEpsilon().convertToFloat()));
 
   SmallVector<AffineMap> rowMaps(2, b.getMultiDimIdentityMap(rank - 1));
   SmallVector<utils::IteratorType> rowIterators(rank - 1,
                                                 utils::IteratorType::parallel);
+  SmallVector<OpFoldResult> rowShape;
+  for (int64_t dim = 0; dim + 1 < rank; ++dim)
+    rowShape.push_back(getDim(b, loc, input, dim));
+  Value rowsEmpty = tensor::EmptyOp::create(b, loc, rowShape, accType);
   Value scale =
       linalg::GenericOp::create(
           b, loc, rowsEmpty.getType(), ValueRange{sumOfSquares},
@@ -245,31 +249,50 @@ FailureOr<SmallVector<Value>> NormOp::decomposeOperation(OpBuilder &b) {
           })
           .getResult(0);
 
-  SmallVector<Value> applyInputs = {input, scale};
-  SmallVector<AffineMap> applyMaps = {identity, perRow};
-  if (Value weight = getWeight()) {
-    applyInputs.push_back(weight);
-    applyMaps.push_back(perColumn);
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  SmallVector<Value> inputs = {input, scale};
+  SmallVector<AffineMap> maps = {identity, identity.dropResult(rank - 1)};
+  Value weight = op.getWeight();
+  if (weight) {
+    inputs.push_back(weight);
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1), ctx));
   }
-  applyMaps.push_back(identity);
-  bool hasWeight = getWeight() != nullptr;
-  Value result =
-      linalg::GenericOp::create(
-          b, loc, getInit().getType(), applyInputs, ValueRange{getInit()},
-          applyMaps,
-          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            Value y = arith::MulFOp::create(nb, nloc, toAcc(nb, nloc, args[0]),
-                                            args[1]);
-            if (hasWeight)
-              y = arith::MulFOp::create(nb, nloc, y,
-                                        toAcc(nb, nloc, args[2]));
-            if (elementType != accType)
-              y = arith::TruncFOp::create(nb, nloc, elementType, y);
-            linalg::YieldOp::create(nb, nloc, y);
-          })
-          .getResult(0);
-  return SmallVector<Value>{result};
+  maps.push_back(identity);
+  return linalg::GenericOp::create(
+             b, loc, op.getInit().getType(), inputs, ValueRange{op.getInit()},
+             maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value y = arith::MulFOp::create(
+                   nb, nloc, toAccumulator(nb, nloc, op, args[0]), args[1]);
+               if (weight)
+                 y = arith::MulFOp::create(
+                     nb, nloc, y, toAccumulator(nb, nloc, op, args[2]));
+               if (elementType != accType)
+                 y = arith::TruncFOp::create(nb, nloc, elementType, y);
+               linalg::YieldOp::create(nb, nloc, y);
+             })
+      .getResult(0);
+}
+
+/// Decomposes a tensor `rms.norm` into three `linalg.generic` ops:
+///
+///   sumsq[r] = sum_i ext(x[r, i])^2                  (reduction, acc type)
+///   scale[r] = rsqrt(sumsq[r] / N + epsilon)         (per row, acc type)
+///   y[r, i]  = trunc(ext(x[r, i]) * scale[r] * ext(w[i]))
+///
+/// where `ext`/`trunc` convert between the element type and the accumulator
+/// type (f32, or f64 for f64 data), so the result is rounded exactly once.
+FailureOr<SmallVector<Value>> NormOp::decomposeOperation(OpBuilder &b) {
+  if (!hasPureTensorSemantics())
+    return failure();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(*this);
+  Location loc = getLoc();
+  Value zeros = zeroRowAccumulators(b, loc, *this, getInput(), {});
+  Value sumOfSquares = sumSquaresInto(b, loc, *this, getInput(), zeros);
+  return SmallVector<Value>{scaleRows(b, loc, *this, sumOfSquares)};
 }
 
 //===----------------------------------------------------------------------===//
@@ -384,4 +407,118 @@ NormOp::generateResultTileValue(OpBuilder &b, unsigned resultNumber,
   if (resultNumber != 0 || !isWholeRow(*this, offsets.back(), sizes.back()))
     return failure();
   return getTiledImplementation(b, offsets, sizes);
+}
+
+//===----------------------------------------------------------------------===//
+// NormOp: PartialReductionOpInterface
+//===----------------------------------------------------------------------===//
+//
+// The reduction of rms.norm is the sum of squares of each row; its result is
+// not that sum but a second sweep over the row. Splitting the normalized
+// dimension therefore produces partial sums of squares, one per split
+// (`[leading dims..., splits]` in the accumulator type), and the merge sums
+// them and computes the result from x, the total and w (`scaleRows`).
+
+FailureOr<SmallVector<Value>> NormOp::generateInitialTensorForPartialReduction(
+    OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+    const SetVector<unsigned> &reductionDims) {
+  int64_t last = getInputType().getRank() - 1;
+  if (!hasPureTensorSemantics() || reductionDims.size() != 1 ||
+      reductionDims.front() != static_cast<unsigned>(last))
+    return failure();
+  return SmallVector<Value>{
+      zeroRowAccumulators(b, loc, *this, getInput(), {sizes[last]})};
+}
+
+FailureOr<TilingResult> NormOp::tileToPartialReduction(
+    OpBuilder &b, Location loc, ReductionTilingStrategy tilingStrategy,
+    ValueRange init, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, const SetVector<unsigned> &reductionDims,
+    ArrayRef<OpFoldResult> splitReductionIvs) {
+  int64_t rank = getInputType().getRank();
+  Value x = getSlice(b, loc, getInput(), offsets, sizes);
+  SmallVector<OpFoldResult> partialOffsets, partialSizes;
+  if (failed(getPartialResultTilePosition(b, 0, tilingStrategy, offsets, sizes,
+                                          reductionDims, splitReductionIvs,
+                                          partialOffsets, partialSizes)))
+    return failure();
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+
+  if (tilingStrategy == ReductionTilingStrategy::PartialReductionOuterParallel) {
+    // One partial sum per split: reduce the chunk into a rank-reduced slice.
+    // The slice drops the (unit) split dimension, which is the last one.
+    SmallVector<int64_t> shape;
+    for (OpFoldResult size : ArrayRef(partialSizes).drop_back())
+      shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    auto partialType = RankedTensorType::get(shape, getAccumulatorType());
+    auto slice = tensor::ExtractSliceOp::create(
+        b, loc, partialType, init[0], partialOffsets, partialSizes, strides);
+    Value sum = sumSquaresInto(b, loc, *this, x, slice);
+    return TilingResult{{sum.getDefiningOp()},
+                        {sum},
+                        {x.getDefiningOp(), slice}};
+  }
+  if (tilingStrategy != ReductionTilingStrategy::PartialReductionOuterReduction)
+    return failure();
+  // The chunk is added elementwise into a tile-sized row of partial sums.
+  auto slice = tensor::ExtractSliceOp::create(b, loc, init[0], partialOffsets,
+                                              partialSizes, strides);
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, slice.getType(), ValueRange{x}, ValueRange{slice},
+          ArrayRef<AffineMap>{identity, identity},
+          SmallVector<utils::IteratorType>(rank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value v = toAccumulator(nb, nloc, *this, args[0]);
+            Value square = arith::MulFOp::create(nb, nloc, v, v);
+            linalg::YieldOp::create(
+                nb, nloc, arith::AddFOp::create(nb, nloc, args[1], square)
+                              .getResult());
+          })
+          .getResult(0);
+  return TilingResult{{sum.getDefiningOp()}, {sum}, {x.getDefiningOp(), slice}};
+}
+
+LogicalResult NormOp::getPartialResultTilePosition(
+    OpBuilder &b, unsigned resultNumber, ReductionTilingStrategy tilingStrategy,
+    ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
+    const SetVector<unsigned> &reductionDims,
+    ArrayRef<OpFoldResult> splitReductionIvs,
+    SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  if (resultNumber != 0)
+    return failure();
+  int64_t last = getInputType().getRank() - 1;
+  resultOffsets.assign(offsets.begin(), offsets.end());
+  resultSizes.assign(sizes.begin(), sizes.end());
+  if (tilingStrategy == ReductionTilingStrategy::PartialReductionOuterParallel) {
+    // Split `k` owns column `k` of the partial sums.
+    resultOffsets[last] = splitReductionIvs.front();
+    resultSizes[last] = b.getIndexAttr(1);
+  } else {
+    // Every chunk adds into the same tile-sized row of partial sums.
+    resultOffsets[last] = b.getIndexAttr(0);
+  }
+  return success();
+}
+
+FailureOr<MergeResult>
+NormOp::mergeReductions(OpBuilder &b, Location loc, ValueRange partialReduce,
+                        const SetVector<unsigned> &reductionDims) {
+  int64_t rank = getInputType().getRank();
+  Value zeros = zeroRowAccumulators(b, loc, *this, getInput(), {});
+  auto total = linalg::ReduceOp::create(
+      b, loc, ValueRange{partialReduce[0]}, ValueRange{zeros},
+      SmallVector<int64_t>{rank - 1},
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nloc, arith::AddFOp::create(nb, nloc, args[0], args[1])
+                          .getResult());
+      });
+  Value result = scaleRows(b, loc, *this, total.getResult(0));
+  // The combining op is the sum of the partial sums (transforms expect one);
+  // the sweep that scales the rows follows it.
+  return MergeResult{{total}, {result}};
 }

@@ -30,7 +30,12 @@ def Rms_NormOp : Rms_Op<"norm", [
        "getResultTilePosition",
        "getTiledImplementation",
        "getIterationDomainTileFromResultTile",
-       "generateResultTileValue"]>
+       "generateResultTileValue"]>,
+    DeclareOpInterfaceMethods<PartialReductionOpInterface,
+      ["generateInitialTensorForPartialReduction",
+       "tileToPartialReduction",
+       "mergeReductions",
+       "getPartialResultTilePosition"]>
   ]> {
   let summary = "RMS normalization over the last axis";
   let description = [{
