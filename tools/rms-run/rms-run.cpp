@@ -39,7 +39,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <mutex>
+#include <unistd.h>
 #include <unordered_map>
 
 using namespace mlir;
@@ -235,6 +237,50 @@ static NpyArray readResult(const int64_t *words, int64_t rank,
   return array;
 }
 
+/// The compiled code checks dynamic shapes with `cf.assert`, which aborts.
+/// While it runs, an abort is reported as one line rather than a crash.
+static void onFailedRunTimeCheck(int) {
+  static const char message[] =
+      "rms-run: error: a run-time check of the compiled code failed (a "
+      "dynamic size does not match: e.g. the weight size differs from the "
+      "row length)\n";
+  ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
+  (void)ignored;
+  _exit(1);
+}
+
+/// Checks the dynamic sizes of the arrays that reach an `rms.norm` directly
+/// as function arguments: the compiled code would stop on a failed run-time
+/// check; this says which input is wrong instead.
+static void checkNormShapes(func::FuncOp func,
+                            const std::vector<NpyArray> &arrays) {
+  auto argumentIndex = [&](Value v) -> std::optional<unsigned> {
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (!arg || arg.getOwner() != &func.getBody().front())
+      return std::nullopt;
+    return arg.getArgNumber();
+  };
+  func.walk([&](rms::NormOp op) {
+    std::optional<unsigned> input = argumentIndex(op.getInput());
+    if (!input)
+      return;
+    const std::vector<int64_t> &shape = arrays[*input].shape;
+    if (Value weight = op.getWeight())
+      if (std::optional<unsigned> w = argumentIndex(weight))
+        if (arrays[*w].shape != std::vector<int64_t>{shape.back()})
+          fatal("input " + llvm::Twine(*w) + ": shape " +
+                shapeString(arrays[*w].shape) +
+                " is not the row length of input " + llvm::Twine(*input) +
+                " (" + shapeString(shape) + ")");
+    if (std::optional<unsigned> init = argumentIndex(op.getInit()))
+      if (arrays[*init].shape != shape)
+        fatal("input " + llvm::Twine(*init) + ": shape " +
+              shapeString(arrays[*init].shape) +
+              " is not the shape of input " + llvm::Twine(*input) + " (" +
+              shapeString(shape) + ")");
+  });
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "rms runner\n");
@@ -306,6 +352,8 @@ int main(int argc, char **argv) {
     bytesMoved += array->data.size();
     arrays.push_back(std::move(*array));
   }
+  checkNormShapes(func, arrays);
+
   // Compile.
   auto options = rms::CPUPipelineOptions::createFromString(pipelineOptions);
   if (!options)
@@ -363,6 +411,7 @@ int main(int argc, char **argv) {
     packedArgs.push_back(&p);
 
   std::string entry = "_mlir_ciface_" + functionName;
+  std::signal(SIGABRT, onFailedRunTimeCheck);
   auto invoke = [&]() {
     if (llvm::Error e = (*engine)->invokePacked(entry, packedArgs))
       fatal("cannot run '" + functionName + "': " + toString(std::move(e)));

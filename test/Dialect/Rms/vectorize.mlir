@@ -14,6 +14,9 @@
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
 // CHECK: %[[N:.*]] = memref.dim %[[X]], %c1
+// CHECK: cf.assert %{{.*}}, "rms.norm: the weight size differs from the row length of the input"
+// CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK: cf.assert %{{.*}}, "rms.norm: the output shape differs from the input shape"
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[XSTR:.*]]:2 = memref.extract_strided_metadata %[[X]]
 // CHECK: %[[XPTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[YSTR:.*]]:2 = memref.extract_strided_metadata %[[Y]]
@@ -24,7 +27,6 @@
 // CHECK:   %[[WL16:.*]] = vector.maskedload %[[W]][%[[J]]], %[[WM]]
 // CHECK:   %[[WL32:.*]] = arith.extf %[[WL16]] : vector<8xf16> to vector<8xf32>
 // CHECK:   vector.maskedstore %[[WIDE]][%[[J]]], %[[WM]], %[[WL32]]
-// CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %c0
 // CHECK: scf.for %[[R:.*]] = %c0 to %[[ROWS]] step %c1 {
 //   The first column of x on a cache line, and the end of the unrolled part.
 // CHECK:   %[[XOFF:.*]] = arith.muli %[[R]], %[[XSTR]]#0

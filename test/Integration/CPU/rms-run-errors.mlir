@@ -17,6 +17,8 @@
 // RUN: not rms-run %s --function=scalar 2>&1 | FileCheck %s --check-prefix=SCALAR
 // RUN: not rms-run %S/Inputs/does-not-exist.mlir --function=norm 2>&1 | FileCheck %s --check-prefix=FILE
 // RUN: not rms-run %s --function=norm --input=@%t/x.npy --input=@%t/w.npy --output=@%t/no-such-dir/y.npy 2>&1 | FileCheck %s --check-prefix=WRITE
+// RUN: not rms-run %s --function=dynamic --input=@%t/x.npy --input=@%t/w7.npy 2>&1 | FileCheck %s --check-prefix=ROWLEN
+// RUN: not rms-run %s --function=indirect --input=@%t/x.npy --input=@%t/w7.npy 2>&1 | FileCheck %s --check-prefix=RUNTIME
 
 // SHAPE: rms-run: error: input 1: shape 7 does not match tensor<8xf32>
 // DTYPE: rms-run: error: input 0: dtype '<f8' does not match tensor<?x8xf32> (expected '<f4')
@@ -34,6 +36,9 @@
 // SCALAR: rms-run: error: argument 0 of 'scalar' is 'f32'; only ranked tensors of f16, bf16, f32 or f64 are supported
 // FILE: rms-run: error: cannot read '{{.*}}does-not-exist.mlir': No such file or directory
 // WRITE: rms-run: error: output 0: cannot write '{{.*}}y.npy': No such file or directory
+// ROWLEN: rms-run: error: input 1: shape 7 is not the row length of input 0 (2x8)
+// RUNTIME: rms-run: error: a run-time check of the compiled code failed
+// RUNTIME-NOT: PLEASE submit a bug report
 
 func.func @norm(%x: tensor<?x8xf32>, %w: tensor<8xf32>) -> tensor<?x8xf32> {
   %c0 = arith.constant 0 : index
@@ -45,4 +50,29 @@ func.func @norm(%x: tensor<?x8xf32>, %w: tensor<8xf32>) -> tensor<?x8xf32> {
 
 func.func @scalar(%s: f32) -> f32 {
   return %s : f32
+}
+
+func.func @dynamic(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf32>
+  %y = rms.norm ins(%x, %w : tensor<?x?xf32>, tensor<?xf32>) outs(%init : tensor<?x?xf32>) epsilon(1.0e-05) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// The weight reaches the norm through another op: only the compiled code's
+// own check can see the mismatch.
+func.func @indirect(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %n = tensor.dim %w, %c0 : tensor<?xf32>
+  %we = tensor.empty(%n) : tensor<?xf32>
+  %w2 = linalg.copy ins(%w : tensor<?xf32>) outs(%we : tensor<?xf32>) -> tensor<?xf32>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf32>
+  %y = rms.norm ins(%x, %w2 : tensor<?x?xf32>, tensor<?xf32>) outs(%init : tensor<?x?xf32>) epsilon(1.0e-05) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
 }

@@ -25,6 +25,8 @@
 #include "rms/Dialect/Rms/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -198,6 +200,7 @@ private:
   void emitSplitRow(ValueRange rowIndices, int64_t slices,
                     int64_t sliceElements);
   void emitStreamingFence();
+  void emitShapeChecks();
   void widenWeights();
   int64_t sliceCount(int64_t &sliceElements);
 
@@ -285,6 +288,7 @@ void RowEmitter::emitPrologue() {
   Value input = op.getInput(), out = op.getInit();
   int64_t rank = op.getInputType().getRank();
   rowSize = memref::DimOp::create(b, input, rank - 1);
+  emitShapeChecks();
   inputAddress = addressOf(input);
   outputAddress = addressOf(out);
   widenWeights();
@@ -307,6 +311,37 @@ void RowEmitter::emitPrologue() {
   streamOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
                                        outputBytes,
                                        index(opts.nontemporalBytes));
+}
+
+/// Checks at run time what the verifier cannot see in dynamic shapes: the
+/// weight has the row length and the output the shape of the input. Sizes
+/// that are static on both sides were verified already and fold away.
+void RowEmitter::emitShapeChecks() {
+  Value input = op.getInput(), out = op.getInit();
+  auto dimOf = [&](Value memref, int64_t dim) -> OpFoldResult {
+    auto type = cast<MemRefType>(memref.getType());
+    if (!type.isDynamicDim(dim))
+      return b.getIndexAttr(type.getDimSize(dim));
+    return memref::DimOp::create(b, memref, dim).getResult();
+  };
+  auto check = [&](OpFoldResult actual, OpFoldResult expected,
+                   StringRef message) {
+    if (getConstantIntValue(actual) && getConstantIntValue(expected))
+      return;
+    Value same = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::eq,
+        getValueOrCreateConstantIndexOp(b, b.getLoc(), actual),
+        getValueOrCreateConstantIndexOp(b, b.getLoc(), expected));
+    cf::AssertOp::create(b, same, message);
+  };
+  int64_t rank = op.getInputType().getRank();
+  if (Value weight = op.getWeight())
+    check(dimOf(weight, 0), dimOf(input, rank - 1),
+          "rms.norm: the weight size differs from the row length of the "
+          "input");
+  for (int64_t dim = 0; dim < rank; ++dim)
+    check(dimOf(out, dim), dimOf(input, dim),
+          "rms.norm: the output shape differs from the input shape");
 }
 
 /// Widens 16-bit weights to f32 once per op rather than once per row: the

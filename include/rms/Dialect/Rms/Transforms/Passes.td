@@ -118,6 +118,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     copied into contiguous buffers with `linalg.copy` first, and the output
     copied back.
 
+    Dynamic shapes the verifier cannot compare are checked at run time with
+    `cf.assert`: the weight must have the row length, the output the shape of
+    the input.
+
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) are written with streaming
     (`nontemporal`) vector stores in rows whose start is aligned to the
@@ -169,6 +173,7 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
