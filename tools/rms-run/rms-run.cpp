@@ -299,7 +299,6 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
 
   llvm::SourceMgr sourceMgr;
-  std::string includedFile;
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!buffer)
     fatal("cannot read '" + inputFile + "': " + buffer.getError().message());

@@ -141,7 +141,8 @@ public:
   /// Emits code, before the row loops, that the rows share: the row length,
   /// what decides on streaming stores, and widened weights.
   void emitPrologue();
-  /// Emits code after the row loops: frees the widened weights.
+  /// Emits code after the row loops: frees the widened weights and makes
+  /// streaming stores visible.
   void emitEpilogue();
   /// Emits the rows at outer leading indices `outerIndices` (all leading
   /// indices but the innermost one).
@@ -149,10 +150,11 @@ public:
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value splat(Type vectorType, Type scalarType, double v) {
-    auto type = cast<VectorType>(vectorType);
+  Value splat(VectorType type, double v) {
     return arith::ConstantOp::create(
-        b, type, DenseElementsAttr::get(type, b.getFloatAttr(scalarType, v)));
+        b, type,
+        DenseElementsAttr::get(type,
+                               b.getFloatAttr(type.getElementType(), v)));
   }
   SmallVector<Value> indices(ValueRange rowIndices, Value column) {
     SmallVector<Value> result(rowIndices);
@@ -168,7 +170,7 @@ private:
     if (!mask) {
       loaded = vector::LoadOp::create(b, vectorType, memref, idx);
     } else {
-      Value zero = splat(vectorType, stored, 0.0);
+      Value zero = splat(vectorType, 0.0);
       loaded = vector::MaskedLoadOp::create(b, vectorType, memref, idx, mask,
                                             zero);
     }
@@ -381,7 +383,7 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
   Value input = op.getInput();
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
-  Value zero = splat(accVecType, accType, 0.0);
+  Value zero = splat(accVecType, 0.0);
   Value start = alignedStart(inputAddress, rowIndices, begin, end);
   Value unrolledEnd = mainEnd(start, end);
 
