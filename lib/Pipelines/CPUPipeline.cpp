@@ -57,13 +57,19 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
 
   // 4. Threads: the tile loops become OpenMP worksharing loops. The number
   //    of threads is left to the runtime (OMP_NUM_THREADS) unless given.
-  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
-  ConvertSCFToOpenMPPassOptions openmp;
-  openmp.numThreads = options.numThreads;
-  pm.addPass(createConvertSCFToOpenMPPass(openmp));
-  // The alloca scopes around the parallel bodies hold no allocas; they must
-  // go before control flow is lowered (see the pass description).
-  pm.addPass(rms::createRmsInlineAllocaScopes());
+  //    Without threads they become plain loops and no OpenMP runtime is
+  //    needed.
+  if (options.threads) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = options.numThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    // The alloca scopes around the parallel bodies hold no allocas; they
+    // must go before control flow is lowered (see the pass description).
+    pm.addPass(rms::createRmsInlineAllocaScopes());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

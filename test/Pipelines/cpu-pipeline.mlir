@@ -1,6 +1,7 @@
 // RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512" | FileCheck %s
 // RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=256 tile-rows=2 num-threads=2" | FileCheck %s --check-prefix=AVX2
 // RUN: rms-opt %s --rms-cpu-pipeline | FileCheck %s --check-prefix=GONE
+// RUN: rms-opt %s --rms-cpu-pipeline="threads=false" | FileCheck %s --check-prefix=SERIAL
 
 // The whole module ends in the LLVM dialect: row tiles on OpenMP threads,
 // 16-lane f32 vector code with masked heads (up to a cache line) and tails,
@@ -31,6 +32,11 @@
 
 // GONE-NOT: {{[ =](rms|tensor|memref|scf|vector|linalg|affine|bufferization|arith|math|func)\.[a-z]}}
 // GONE: llvm.func @_mlir_ciface_mem(
+
+// Without threads, no OpenMP is left: the code needs no runtime library.
+// SERIAL-NOT: omp.
+// SERIAL: llvm.func @_mlir_ciface_norm(
+// SERIAL-NOT: omp.
 
 // AVX2-LABEL: llvm.func @norm(
 // AVX2: llvm.mlir.constant(2 : i32) : i32

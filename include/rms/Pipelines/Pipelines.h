@@ -44,6 +44,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Static rows of at least twice this many bytes are split "
                      "across threads (0: never, -1: the host's L2 cache)"),
       llvm::cl::init(-1)};
+  PassOptions::Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Run row tiles and row slices on OpenMP threads; with "
+                     "false the code runs on the calling thread and needs no "
+                     "OpenMP runtime"),
+      llvm::cl::init(true)};
   PassOptions::Option<unsigned> numThreads{
       *this, "num-threads",
       llvm::cl::desc("OpenMP threads (0: the runtime's choice, which "

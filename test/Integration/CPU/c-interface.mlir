@@ -1,6 +1,10 @@
 // RUN: rms-opt %s --rms-cpu-pipeline | rms-translate --mlir-to-llvmir -o %t.ll
 // RUN: %clangxx -O2 -I%llvm_include_dir -I%rms_include_dir %S/Inputs/ciface_main.cpp %t.ll -o %t.exe -L%llvm_lib_dir -lomp -Wl,-rpath,%llvm_lib_dir
 // RUN: %t.exe | FileCheck %s
+// Without threads the code links without the OpenMP runtime.
+// RUN: rms-opt %s --rms-cpu-pipeline="threads=false" | rms-translate --mlir-to-llvmir -o %t.serial.ll
+// RUN: %clangxx -O2 -I%llvm_include_dir -I%rms_include_dir %S/Inputs/ciface_main.cpp %t.serial.ll -o %t.serial.exe
+// RUN: %t.serial.exe | FileCheck %s
 
 // The contract's C interface: a C++ host calls `_mlir_ciface_<name>` with
 // MLIR's StridedMemRefType descriptors (a returned tensor comes back through
