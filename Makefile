@@ -28,7 +28,7 @@ $(BUILD)/build.ninja: CMakeLists.txt | deps
 	  -DLLVM_EXTERNAL_LIT=$(LIT) >/dev/null
 
 build: deps $(BUILD)/build.ninja
-	@ninja -C $(BUILD) -j $(JOBS) rms-opt rms-translate rms-run mlir-doc
+	@ninja -C $(BUILD) -j $(JOBS) rms-opt rms-translate rms-run RmsPlugin mlir-doc
 
 check: build
 	@ninja -C $(BUILD) -j $(JOBS) >/dev/null

@@ -28,7 +28,7 @@ config.substitutions.append(("%python", config.python_numpy))
 config.substitutions.append(("%rms_test_lib", os.path.join(config.test_source_root, "lib")))
 
 tool_dirs = [config.rms_tools_dir, config.llvm_tools_dir]
-tools = ["rms-opt", "rms-translate", "rms-run"]
+tools = ["rms-opt", "rms-translate", "rms-run", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # The C-interface test builds a host program with the LLVM toolchain the
@@ -37,3 +37,4 @@ config.substitutions.append(("%clangxx", os.path.join(config.llvm_tools_dir, "cl
 config.substitutions.append(("%llvm_include_dir", config.llvm_include_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%rms_include_dir", os.path.join(config.rms_src_root, "include")))
+config.substitutions.append(("%rms_plugin", os.path.join(config.rms_obj_root, "lib", "RmsPlugin.so")))
