@@ -38,3 +38,18 @@ config.substitutions.append(("%llvm_include_dir", config.llvm_include_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%rms_include_dir", os.path.join(config.rms_src_root, "include")))
 config.substitutions.append(("%rms_plugin", os.path.join(config.rms_obj_root, "lib", "RmsPlugin.so")))
+
+# The Vulkan tests run on the first Vulkan device (Mesa's lavapipe where there
+# is no GPU). `make check` installs lavapipe, so in CI a missing device is an
+# error, never a silent skip.
+import subprocess
+_devices = subprocess.run([os.path.join(config.rms_tools_dir, "rms-run"), "--list-devices"],
+                          capture_output=True, text=True)
+if _devices.returncode == 0:
+    config.available_features.add("vulkan")
+elif os.environ.get("CI"):
+    lit_config.fatal("no Vulkan device for the vulkan tests: " + _devices.stderr.strip())
+else:
+    lit_config.warning("no Vulkan device: the vulkan tests are skipped (" +
+                       _devices.stderr.strip() + ")")
+llvm_config.add_tool_substitutions(["spirv-val"], ["/usr/bin"])

@@ -9,6 +9,9 @@ PACKAGES=(
   # The OpenMP runtime behind the multi-threaded CPU code.
   libomp-22-dev
   cmake ninja-build
+  # The Vulkan target: loader and headers, Mesa's lavapipe (a CPU Vulkan
+  # driver, so the GPU path runs and is tested everywhere), spirv-val.
+  libvulkan-dev mesa-vulkan-drivers spirv-tools
   # The float64 references of the integration tests.
   python3 python3-numpy
 )

@@ -15,4 +15,9 @@ void mlir::rms::registerPipelines() {
       "Lower rms and the tensor code around it to the LLVM dialect for CPUs: "
       "tiled over threads (OpenMP), vectorized, with C interfaces",
       buildCPUPipeline);
+  PassPipelineRegistration<SPIRVPipelineOptions>(
+      "rms-spirv-pipeline",
+      "Lower rms and the tensor code around it to SPIR-V compute kernels "
+      "(one spirv.module) and the host code that dispatches them",
+      buildSPIRVPipeline);
 }

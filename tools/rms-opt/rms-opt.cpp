@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "rms/Conversion/Passes.h"
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
@@ -18,6 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::rms::registerRmsPasses();
+  mlir::rms::registerRmsConversionPasses();
   mlir::rms::registerPipelines();
 
   mlir::DialectRegistry registry;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Npy.h"
+#include "VulkanRunner.h"
 
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
@@ -49,11 +50,12 @@ using rms::NpyArray;
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                                      cl::Required);
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"));
 static cl::opt<std::string> functionName("function",
-                                         cl::desc("Function to run"),
-                                         cl::Required);
+                                         cl::desc("Function to run"));
+static cl::opt<bool> listDevices(
+    "list-devices",
+    cl::desc("List the Vulkan devices (RMS_VULKAN_DEVICE indices) and exit"));
 static cl::opt<std::string> target("target", cl::desc("cpu or vulkan"),
                                    cl::init("cpu"));
 static cl::list<std::string> inputs("input",
@@ -281,13 +283,76 @@ static void checkNormShapes(func::FuncOp func,
   });
 }
 
+/// Compiles `module` with the SPIR-V pipeline and runs `name` on the first
+/// (or `RMS_VULKAN_DEVICE`) Vulkan device.
+static int runOnVulkan(ModuleOp module, StringRef name,
+                       const std::vector<NpyArray> &arrays,
+                       ArrayRef<RankedTensorType> resultTypes,
+                       int64_t inputBytes) {
+  auto options = rms::SPIRVPipelineOptions::createFromString(pipelineOptions);
+  if (!options)
+    fatal("invalid --pipeline-options '" + pipelineOptions + "'");
+  // Only `name` and what it calls are compiled: the other functions of the
+  // file may use what the GPU path does not support.
+  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (other.getSymName() != name &&
+        SymbolTable::symbolKnownUseEmpty(other, module))
+      other.erase();
+  // bf16 kernels are not there yet: say so before compiling.
+  module.walk([&](rms::NormOp op) {
+    if (op.getElementType().isBF16())
+      fatal("bf16 is not supported by the vulkan target yet (f16, f32 and "
+            "f64 are)");
+  });
+  PassManager pm(module.getContext());
+  rms::buildSPIRVPipeline(pm, *options);
+  if (failed(pm.run(module)))
+    fatal("compiling '" + inputFile + "' for vulkan failed");
+  spirv::ModuleOp kernels;
+  module.walk([&](spirv::ModuleOp op) { kernels = op; });
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!kernels || !func)
+    fatal("compiling '" + inputFile + "' for vulkan produced no kernels");
+
+  auto runner = rms::VulkanRunner::create();
+  if (!runner)
+    fatal(toString(runner.takeError()));
+  auto run = (*runner)->run(func, kernels, arrays, benchmark);
+  if (!run)
+    fatal(toString(run.takeError()));
+  int64_t bytesMoved = inputBytes;
+  for (size_t i = 0; i < run->outputs.size(); ++i) {
+    run->outputs[i].descr = npyDescr(resultTypes[i].getElementType());
+    bytesMoved += run->outputs[i].data.size();
+  }
+  if (benchmark > 0)
+    llvm::outs() << llvm::format(
+        "%s: median %.3f us over %u runs, %.2f GB/s (%lld bytes moved, GPU "
+        "time)\n",
+        name.str().c_str(), run->medianSeconds * 1e6, (unsigned)benchmark,
+        bytesMoved / run->medianSeconds / 1e9, (long long)bytesMoved);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (llvm::Error e = rms::writeNpy(filePath("output", outputs[i]),
+                                      run->outputs[i]))
+      fatal("output " + llvm::Twine(i) + ": " + toString(std::move(e)));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "rms runner\n");
-  if (target == "vulkan")
-    fatal("target 'vulkan' is not available in this build yet; use "
-          "--target=cpu");
-  if (target != "cpu")
+  if (listDevices) {
+    auto devices = rms::listVulkanDevices();
+    if (!devices)
+      fatal(toString(devices.takeError()));
+    for (size_t i = 0; i < devices->size(); ++i)
+      llvm::outs() << i << ": " << (*devices)[i] << "\n";
+    return 0;
+  }
+  if (inputFile.empty() || functionName.empty())
+    fatal("usage: rms-run FILE.mlir --function=NAME [--target=cpu|vulkan] "
+          "--input=@x.npy ... [--output=@y.npy ...] [--benchmark=N]");
+  if (target != "cpu" && target != "vulkan")
     fatal("unknown target '" + target + "' (expected cpu or vulkan)");
 
   DialectRegistry registry;
@@ -352,6 +417,9 @@ int main(int argc, char **argv) {
     arrays.push_back(std::move(*array));
   }
   checkNormShapes(func, arrays);
+
+  if (target == "vulkan")
+    return runOnVulkan(*module, functionName, arrays, resultTypes, bytesMoved);
 
   // Compile.
   auto options = rms::CPUPipelineOptions::createFromString(pipelineOptions);

@@ -61,6 +61,19 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// around it, tiled, bufferized, vectorized and lowered to the LLVM dialect.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// Options of `--rms-spirv-pipeline`.
+struct SPIRVPipelineOptions
+    : public PassPipelineOptions<SPIRVPipelineOptions> {
+  PassOptions::Option<int64_t> workgroupSize{
+      *this, "workgroup-size",
+      llvm::cl::desc("Invocations per workgroup (one workgroup per row)"),
+      llvm::cl::init(64)};
+};
+
+/// Builds the SPIR-V pipeline: rms and the tensor code around it down to
+/// SPIR-V kernels in one spirv.module plus the host code that dispatches them.
+void buildSPIRVPipeline(OpPassManager &pm, const SPIRVPipelineOptions &options);
+
 /// Registers all named pipelines of rms with the pass registry.
 void registerPipelines();
 

@@ -1,0 +1,62 @@
+//===- Passes.td - rms conversion passes -------------------*- tablegen -*-===//
+//
+// Declares the conversions out of the `rms` dialect into other dialects.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RMS_CONVERSION_PASSES_TD
+#define RMS_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower rms.norm on memrefs to GPU kernels and their launches";
+  let description = [{
+    Rewrites every memref `rms.norm` into a `gpu.launch_func` of a kernel in
+    `gpu.module @rms_kernels` (one kernel per element type and weight
+    presence). Each workgroup of `workgroup-size` invocations normalizes one
+    row: the invocations stride over the row accumulating Kahan-compensated
+    partial sums of squares in f32 (f64 for f64 data), publish them in
+    workgroup memory, meet at one barrier, each add all partials in the same
+    order (so every invocation computes the same scale, for any subgroup
+    size), and stride over the row again to write the result. Buffers travel
+    flattened to one dimension; the row count and the row length travel as
+    scalar arguments, so one kernel serves every shape. Rows beyond 65535 use
+    the second grid dimension.
+
+    The kernel module carries a `spirv.target_env` for Vulkan 1.1 (SPIR-V
+    1.3) allowing 16-bit storage, f16 and f64; `spirv-update-vce` later
+    trims it to what a kernel uses. bf16 is not supported yet, and operands
+    need identity layouts.
+
+    Before:
+
+    ```mlir
+    rms.norm ins(%x, %w : memref<?x4096xf16>, memref<4096xf16>)
+             outs(%y : memref<?x4096xf16>) epsilon(1.0e-05)
+    ```
+
+    After (abridged):
+
+    ```mlir
+    %xf = memref.collapse_shape %x [[0, 1]] : memref<?x4096xf16> into memref<?xf16>
+    gpu.launch_func @rms_kernels::@rms_norm_f16_w blocks in (%gx, %gy, %c1)
+        threads in (%c64, %c1, %c1) args(%xf : memref<?xf16>, %w : ..., %yf : ...,
+        %rows : index, %n : index)
+    ```
+  }];
+  let options = [
+    Option<"workgroupSize", "workgroup-size", "int64_t", /*default=*/"64",
+           "Invocations per workgroup (one workgroup per row)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::spirv::SPIRVDialect"
+  ];
+}
+
+#endif // RMS_CONVERSION_PASSES_TD

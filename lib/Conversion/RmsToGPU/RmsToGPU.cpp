@@ -1,0 +1,289 @@
+//===- RmsToGPU.cpp - lower rms.norm to GPU kernels -----------------------===//
+//
+// Implements `convert-rms-to-gpu`: every memref rms.norm becomes a launch of a
+// kernel that normalizes one row per workgroup. The kernel is written for
+// portability first: it needs no subgroup operation (whose SPIR-V lowering
+// cannot yet elect one invocation per subgroup), no atomics and one barrier,
+// and it is correct for any subgroup size and any row length.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Conversion/Passes.h"
+#include "rms/Dialect/Rms/IR/Rms.h"
+
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir::rms {
+#define GEN_PASS_DEF_CONVERTRMSTOGPU
+#include "rms/Conversion/Passes.h.inc"
+} // namespace mlir::rms
+
+using namespace mlir;
+using namespace mlir::rms;
+
+/// The most workgroups a grid dimension may have (Vulkan's guaranteed
+/// minimum of maxComputeWorkGroupCount).
+static constexpr int64_t kMaxGridDim = 65535;
+
+static StringRef typeName(Type type) {
+  if (type.isF16())
+    return "f16";
+  if (type.isF32())
+    return "f32";
+  return "f64";
+}
+
+/// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use.
+static spirv::TargetEnvAttr vulkanTargetEnv(MLIRContext *ctx) {
+  using spirv::Capability;
+  using spirv::Extension;
+  auto triple = spirv::VerCapExtAttr::get(
+      spirv::Version::V_1_3,
+      {Capability::Shader, Capability::Float16, Capability::Float64,
+       Capability::Int16, Capability::StorageBuffer16BitAccess},
+      {Extension::SPV_KHR_storage_buffer_storage_class,
+       Extension::SPV_KHR_16bit_storage},
+      ctx);
+  return spirv::TargetEnvAttr::get(
+      triple, spirv::getDefaultResourceLimits(ctx), spirv::ClientAPI::Vulkan,
+      spirv::Vendor::Unknown, spirv::DeviceType::Unknown,
+      spirv::TargetEnvAttr::kUnknownDeviceID);
+}
+
+namespace {
+/// Builds the kernel of one variant (element type, weight or not).
+class KernelBuilder {
+public:
+  KernelBuilder(ImplicitLocOpBuilder &b, Type elementType, bool hasWeight,
+                int64_t workgroupSize, float epsilon)
+      : b(b), elementType(elementType), hasWeight(hasWeight),
+        workgroupSize(workgroupSize), epsilon(epsilon) {
+    accType = elementType.isF64() ? b.getF64Type() : b.getF32Type();
+  }
+
+  gpu::GPUFuncOp build(StringRef name);
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value widen(Value v) {
+    return v.getType() == accType ? v : arith::ExtFOp::create(b, accType, v);
+  }
+  /// Kahan-adds `value` into (`sum`, `compensation`).
+  void compensatedAdd(Value &sum, Value &compensation, Value value) {
+    Value y = arith::SubFOp::create(b, value, compensation);
+    Value t = arith::AddFOp::create(b, sum, y);
+    compensation =
+        arith::SubFOp::create(b, arith::SubFOp::create(b, t, sum), y);
+    sum = t;
+  }
+
+  ImplicitLocOpBuilder &b;
+  Type elementType;
+  FloatType accType;
+  bool hasWeight;
+  int64_t workgroupSize;
+  float epsilon;
+};
+} // namespace
+
+gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
+  auto buffer = MemRefType::get({ShapedType::kDynamic}, elementType);
+  SmallVector<Type> args = {buffer};
+  if (hasWeight)
+    args.push_back(buffer);
+  args.append({buffer, b.getIndexType(), b.getIndexType()});
+  auto func = gpu::GPUFuncOp::create(b, name, b.getFunctionType(args, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func->setAttr(spirv::getEntryPointABIAttrName(),
+                spirv::getEntryPointABIAttr(
+                    b.getContext(), {static_cast<int32_t>(workgroupSize), 1, 1}));
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&func.getBody().front());
+  ValueRange params = func.getArguments();
+  Value x = params[0];
+  Value w = hasWeight ? params[1] : Value();
+  Value y = params[hasWeight ? 2 : 1];
+  Value rows = params[hasWeight ? 3 : 2];
+  Value n = params[hasWeight ? 4 : 3];
+
+  // One partial sum per invocation, in workgroup memory (address space 3).
+  auto sharedType = MemRefType::get({workgroupSize}, accType, AffineMap(),
+                                    b.getI64IntegerAttr(3));
+  Value shared = memref::AllocOp::create(b, sharedType);
+  Value step = index(workgroupSize);
+  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value row = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::y),
+                            gpu::GridDimOp::create(b, gpu::Dimension::x)),
+      gpu::BlockIdOp::create(b, gpu::Dimension::x));
+  // `row` is the same for the whole workgroup, so the barrier below is
+  // reached by all of its invocations or by none.
+  Value inRange =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
+  scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
+    Value base = arith::MulIOp::create(b, row, n);
+    Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
+    auto partial = scf::ForOp::create(
+        b, tid, n, step, ValueRange{zero, zero},
+        [&](OpBuilder &, Location, Value j, ValueRange acc) {
+          Value v = widen(memref::LoadOp::create(
+              b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
+          Value sum = acc[0], compensation = acc[1];
+          compensatedAdd(sum, compensation, arith::MulFOp::create(b, v, v));
+          scf::YieldOp::create(b, ValueRange{sum, compensation});
+        });
+    memref::StoreOp::create(
+        b,
+        arith::SubFOp::create(b, partial.getResult(0), partial.getResult(1)),
+        shared, ValueRange{tid});
+    gpu::BarrierOp::create(b);
+    // Every invocation adds the partials in the same order: same scale.
+    auto total = scf::ForOp::create(
+        b, index(0), step, index(1), ValueRange{zero, zero},
+        [&](OpBuilder &, Location, Value k, ValueRange acc) {
+          Value sum = acc[0], compensation = acc[1];
+          compensatedAdd(sum, compensation,
+                         memref::LoadOp::create(b, shared, ValueRange{k}));
+          scf::YieldOp::create(b, ValueRange{sum, compensation});
+        });
+    Value sumOfSquares =
+        arith::SubFOp::create(b, total.getResult(0), total.getResult(1));
+    Value count = arith::UIToFPOp::create(
+        b, accType, arith::IndexCastUIOp::create(b, b.getI32Type(), n));
+    Value mean = arith::DivFOp::create(b, sumOfSquares, count);
+    Value shifted = arith::AddFOp::create(
+        b, mean,
+        arith::ConstantOp::create(b, b.getFloatAttr(accType, epsilon)));
+    Value scale = arith::DivFOp::create(
+        b, arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0)),
+        math::SqrtOp::create(b, shifted));
+    scf::ForOp::create(
+        b, tid, n, step, ValueRange{},
+        [&](OpBuilder &, Location, Value j, ValueRange) {
+          Value at = arith::AddIOp::create(b, base, j);
+          Value v = arith::MulFOp::create(
+              b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
+          if (w)
+            v = arith::MulFOp::create(
+                b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
+          if (elementType != accType)
+            v = arith::TruncFOp::create(b, elementType, v);
+          memref::StoreOp::create(b, v, y, ValueRange{at});
+          scf::YieldOp::create(b);
+        });
+    scf::YieldOp::create(b);
+  });
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
+/// `memref` as a one-dimensional buffer of dynamic size, the kernel's
+/// argument type (it has an identity layout).
+static Value flatten(ImplicitLocOpBuilder &b, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  Value flat = memref;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t dim = 0; dim < type.getRank(); ++dim)
+      all.front().push_back(dim);
+    flat = memref::CollapseShapeOp::create(b, memref, all);
+  }
+  auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
+  if (flat.getType() == dynamic)
+    return flat;
+  return memref::CastOp::create(b, dynamic, flat);
+}
+
+namespace {
+struct ConvertRmsToGPUPass
+    : public rms::impl::ConvertRmsToGPUBase<ConvertRmsToGPUPass> {
+  using ConvertRmsToGPUBase::ConvertRmsToGPUBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<NormOp> norms;
+    module.walk([&](NormOp op) { norms.push_back(op); });
+    if (norms.empty())
+      return;
+    if (workgroupSize < 1) {
+      module.emitError("convert-rms-to-gpu: workgroup-size must be >= 1");
+      return signalPassFailure();
+    }
+    for (NormOp op : norms) {
+      if (!op.hasPureBufferSemantics()) {
+        op.emitOpError("must be bufferized before convert-rms-to-gpu");
+        return signalPassFailure();
+      }
+      if (op.getElementType().isBF16()) {
+        op.emitOpError("with bf16 data is not supported on the GPU yet");
+        return signalPassFailure();
+      }
+      for (Value operand : op->getOperands())
+        if (!cast<MemRefType>(operand.getType()).getLayout().isIdentity()) {
+          op.emitOpError("needs operands with identity layouts on the GPU");
+          return signalPassFailure();
+        }
+    }
+
+    MLIRContext *ctx = &getContext();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("rms_kernels");
+    if (!kernels) {
+      OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
+      kernels = gpu::GPUModuleOp::create(top, module.getLoc(), "rms_kernels");
+      kernels->setAttr(spirv::getTargetEnvAttrName(), vulkanTargetEnv(ctx));
+    }
+
+    for (NormOp op : norms) {
+      ImplicitLocOpBuilder b(op.getLoc(), op);
+      Type elementType = op.getElementType();
+      bool hasWeight = op.getWeight() != nullptr;
+      float epsilon = op.getEpsilon().convertToFloat();
+      // One kernel per variant; epsilon is baked in, so it is in the name.
+      std::string name = llvm::formatv(
+          "rms_norm_{0}_{1}_eps{2:x}", typeName(elementType),
+          hasWeight ? "w" : "nw", llvm::bit_cast<uint32_t>(epsilon));
+      auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name);
+      if (!kernel) {
+        ImplicitLocOpBuilder kb(op.getLoc(), ctx);
+        kb.setInsertionPointToEnd(kernels.getBody());
+        kernel = KernelBuilder(kb, elementType, hasWeight, workgroupSize,
+                               epsilon)
+                     .build(name);
+      }
+
+      // The host side: rows, row length, flattened buffers, the grid.
+      Value input = op.getInput();
+      int64_t rank = op.getInputType().getRank();
+      Value rows = arith::ConstantIndexOp::create(b, 1);
+      for (int64_t dim = 0; dim + 1 < rank; ++dim)
+        rows = arith::MulIOp::create(b, rows,
+                                     memref::DimOp::create(b, input, dim));
+      Value n = memref::DimOp::create(b, input, rank - 1);
+      SmallVector<Value> operands = {flatten(b, input)};
+      if (hasWeight)
+        operands.push_back(flatten(b, op.getWeight()));
+      operands.append({flatten(b, op.getInit()), rows, n});
+      Value one = arith::ConstantIndexOp::create(b, 1);
+      Value gridX = arith::MaxUIOp::create(
+          b,
+          arith::MinUIOp::create(b, rows,
+                                 arith::ConstantIndexOp::create(b, kMaxGridDim)),
+          one);
+      Value gridY = arith::CeilDivUIOp::create(b, rows, gridX);
+      gpu::LaunchFuncOp::create(
+          b, kernel, gpu::KernelDim3{gridX, gridY, one},
+          gpu::KernelDim3{arith::ConstantIndexOp::create(b, workgroupSize),
+                          one, one},
+          /*dynamicSharedMemorySize=*/Value(), operands);
+      op.erase();
+    }
+  }
+};
+} // namespace

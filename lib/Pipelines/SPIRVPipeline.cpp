@@ -1,0 +1,52 @@
+//===- SPIRVPipeline.cpp - the rms SPIR-V pipeline ------------------------===//
+//
+// Builds `--rms-spirv-pipeline`: tensor-level rms down to SPIR-V compute
+// kernels (one spirv.module) plus the host code that dispatches them
+// (buffer allocations and gpu.launch_func ops), which `rms-run
+// --target=vulkan` executes through Vulkan.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Conversion/Passes.h"
+#include "rms/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
+                                   const SPIRVPipelineOptions &options) {
+  // 1. Bufferize the whole module with identity layouts at function
+  //    boundaries: kernels take plain contiguous buffers.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+
+  // 2. Each rms.norm becomes a launch of a one-row-per-workgroup kernel in
+  //    gpu.module @rms_kernels, which carries the Vulkan target environment.
+  ConvertRmsToGPUOptions gpu;
+  gpu.workgroupSize = options.workgroupSize;
+  pm.addPass(createConvertRmsToGPU(gpu));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // 3. Kernels to SPIR-V. Math first: convert-gpu-to-spirv does not lower
+  //    math.sqrt itself. Then the ABI attributes become interface variables
+  //    (descriptor set 0, one binding per kernel argument, scalars wrapped in
+  //    storage buffers) and the module requires exactly the version,
+  //    capabilities and extensions it uses.
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToSPIRVPass());
+  pm.addPass(createConvertGPUToSPIRVPass());
+  OpPassManager &spirvModule = pm.nest<spirv::ModuleOp>();
+  spirvModule.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  spirvModule.addPass(spirv::createSPIRVUpdateVCEPass());
+}

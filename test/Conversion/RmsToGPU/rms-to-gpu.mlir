@@ -1,0 +1,62 @@
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32" -canonicalize -cse -split-input-file | FileCheck %s
+
+// One workgroup per row: rows and row length travel as scalars, buffers
+// flattened; a second grid dimension takes rows beyond 65535.
+
+// CHECK-LABEL: func @norm_f16
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf16>, %[[W:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?x?xf16>)
+// CHECK-DAG: %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK-DAG: %[[N:.*]] = memref.dim %[[X]], %c1
+// CHECK-DAG: %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
+// CHECK-DAG: %[[YF:.*]] = memref.collapse_shape %[[Y]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
+// CHECK: %[[GXMIN:.*]] = arith.minui %[[ROWS]], %c65535
+// CHECK: %[[GX:.*]] = arith.maxui %[[GXMIN]], %c1
+// CHECK: %[[GY:.*]] = arith.ceildivui %[[ROWS]], %[[GX]]
+// CHECK: gpu.launch_func @rms_kernels::@[[KERNEL:rms_norm_f16_w_eps0x3727c5ac]] blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XF]] : memref<?xf16>, %[[W]] : memref<?xf16>, %[[YF]] : memref<?xf16>, %[[ROWS]] : index, %[[N]] : index)
+
+// The kernel: Kahan partial sums per invocation in f32, published in
+// workgroup memory, one barrier, every invocation adds all partials in the
+// same order, then the scaling stride.
+// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
+// CHECK: gpu.func @[[KERNEL]](%[[KX:.*]]: memref<?xf16>, %[[KW:.*]]: memref<?xf16>, %[[KY:.*]]: memref<?xf16>, %[[KROWS:.*]]: index, %[[KN:.*]]: index) kernel attributes {spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
+// CHECK:   %[[SHARED:.*]] = memref.alloc() : memref<32xf32, 3>
+// CHECK:   %[[TID:.*]] = gpu.thread_id x
+// CHECK:   %[[ROW:.*]] = arith.addi
+// CHECK:   %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[KROWS]]
+// CHECK:   scf.if %[[IN]] {
+// CHECK:     %[[P:.*]]:2 = scf.for %{{.*}} = %[[TID]] to %[[KN]] step %c32 iter_args
+// CHECK:       memref.load %[[KX]]
+// CHECK:       arith.extf %{{.*}} : f16 to f32
+// CHECK:     %[[PARTIAL:.*]] = arith.subf %[[P]]#0, %[[P]]#1 : f32
+// CHECK:     memref.store %[[PARTIAL]], %[[SHARED]][%[[TID]]] : memref<32xf32, 3>
+// CHECK:     gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK:     scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args
+// CHECK:       memref.load %[[SHARED]]
+// CHECK:     math.sqrt
+// CHECK:     scf.for %{{.*}} = %[[TID]] to %[[KN]] step %c32 {
+// CHECK:       memref.load %[[KW]]
+// CHECK:       arith.truncf %{{.*}} : f32 to f16
+// CHECK:       memref.store %{{.*}}, %[[KY]]
+func.func @norm_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
+  rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// Static shapes are cast to the kernel's dynamic buffers; two norms of the
+// same variant share one kernel; f64 accumulates in f64.
+
+// CHECK-LABEL: func @two_f64
+// CHECK: memref.cast %{{.*}} : memref<12297xf64> to memref<?xf64>
+// CHECK: gpu.launch_func @rms_kernels::@rms_norm_f64_nw_eps0x0
+// CHECK: gpu.launch_func @rms_kernels::@rms_norm_f64_nw_eps0x0
+// CHECK: gpu.func @rms_norm_f64_nw_eps0x0(
+// CHECK:   memref.alloc() : memref<32xf64, 3>
+// CHECK-NOT: gpu.func
+func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x4099xf64>) {
+  rms.norm ins(%x : memref<3x4099xf64>) outs(%y : memref<3x4099xf64>) epsilon(0.0)
+  rms.norm ins(%y : memref<3x4099xf64>) outs(%z : memref<3x4099xf64>) epsilon(0.0)
+  return
+}

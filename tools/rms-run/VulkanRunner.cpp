@@ -1,0 +1,697 @@
+//===- VulkanRunner.cpp - run rms SPIR-V kernels through Vulkan -----------===//
+//
+// Interprets the host code of `--rms-spirv-pipeline` (index arithmetic,
+// memref.alloc/dim/collapse_shape/cast, gpu.launch_func, return), records
+// every launch into one command buffer with a barrier between launches, and
+// submits it. Buffers are host-visible and coherent, which is what lavapipe
+// has anyway and keeps the runner small; scalar kernel arguments travel in
+// 4-byte storage buffers, as the SPIR-V ABI lowering declares them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "VulkanRunner.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Target/SPIRV/Serialization.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <vulkan/vulkan.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <variant>
+
+using namespace mlir;
+using namespace mlir::rms;
+using llvm::Error;
+using llvm::Expected;
+
+static Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static const char *resultName(VkResult result) {
+  switch (result) {
+  case VK_ERROR_OUT_OF_HOST_MEMORY:
+    return "out of host memory";
+  case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+    return "out of device memory";
+  case VK_ERROR_INITIALIZATION_FAILED:
+    return "initialization failed";
+  case VK_ERROR_DEVICE_LOST:
+    return "device lost";
+  case VK_ERROR_INCOMPATIBLE_DRIVER:
+    return "no compatible Vulkan driver";
+  case VK_ERROR_FEATURE_NOT_PRESENT:
+    return "feature not present";
+  default:
+    return "error";
+  }
+}
+
+#define VK_CHECK(call, what)                                                   \
+  do {                                                                         \
+    VkResult vkResult = (call);                                                \
+    if (vkResult != VK_SUCCESS)                                                \
+      return fail(llvm::Twine("Vulkan: ") + what + " failed (" +               \
+                  resultName(vkResult) + ", " + llvm::Twine(int(vkResult)) +   \
+                  ")");                                                        \
+  } while (false)
+
+namespace {
+/// A host-visible buffer holding the elements of one memref.
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  void *mapped = nullptr;
+  VkDeviceSize bytes = 0;
+};
+
+/// What a host SSA value holds while interpreting: an integer, or a view of
+/// a buffer with a shape and an element type.
+struct View {
+  unsigned buffer;
+  std::vector<int64_t> shape;
+  Type elementType;
+};
+using HostValue = std::variant<int64_t, View>;
+
+/// One compute pipeline per kernel entry point.
+struct Kernel {
+  VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  unsigned bindings = 0;
+};
+} // namespace
+
+struct VulkanRunner::Impl {
+  VkInstance instance = VK_NULL_HANDLE;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t queueFamily = 0;
+  VkCommandPool commandPool = VK_NULL_HANDLE;
+  VkPhysicalDeviceProperties properties{};
+  VkPhysicalDeviceMemoryProperties memoryProperties{};
+  VkShaderModule shader = VK_NULL_HANDLE;
+  llvm::StringMap<Kernel> kernels;
+  std::vector<Buffer> buffers;
+
+  ~Impl();
+  Error init();
+  Expected<unsigned> createBuffer(VkDeviceSize bytes);
+  Error loadShader(spirv::ModuleOp module);
+  Expected<Kernel *> getKernel(StringRef name, unsigned bindings);
+};
+
+static int64_t elementBytes(Type type) {
+  return std::max<int64_t>(type.getIntOrFloatBitWidth() / 8, 1);
+}
+
+VulkanRunner::Impl::~Impl() {
+  if (device) {
+    vkDeviceWaitIdle(device);
+    for (auto &entry : kernels) {
+      vkDestroyPipeline(device, entry.second.pipeline, nullptr);
+      vkDestroyPipelineLayout(device, entry.second.layout, nullptr);
+      vkDestroyDescriptorSetLayout(device, entry.second.setLayout, nullptr);
+    }
+    for (Buffer &b : buffers) {
+      vkDestroyBuffer(device, b.buffer, nullptr);
+      vkFreeMemory(device, b.memory, nullptr);
+    }
+    if (shader)
+      vkDestroyShaderModule(device, shader, nullptr);
+    if (commandPool)
+      vkDestroyCommandPool(device, commandPool, nullptr);
+    vkDestroyDevice(device, nullptr);
+  }
+  if (instance)
+    vkDestroyInstance(instance, nullptr);
+}
+
+Error VulkanRunner::Impl::init() {
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "rms-run";
+  app.apiVersion = VK_API_VERSION_1_1;
+  VkInstanceCreateInfo instanceInfo{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  instanceInfo.pApplicationInfo = &app;
+  VK_CHECK(vkCreateInstance(&instanceInfo, nullptr, &instance),
+           "creating an instance");
+
+  uint32_t count = 0;
+  VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, nullptr),
+           "listing devices");
+  if (count == 0)
+    return fail("no Vulkan device found (install a driver, e.g. Mesa's "
+                "lavapipe: mesa-vulkan-drivers)");
+  std::vector<VkPhysicalDevice> devices(count);
+  VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, devices.data()),
+           "listing devices");
+  unsigned index = 0;
+  if (const char *chosen = std::getenv("RMS_VULKAN_DEVICE")) {
+    char *end = nullptr;
+    long value = std::strtol(chosen, &end, 10);
+    if (*chosen == '\0' || *end != '\0' || value < 0 || value >= long(count))
+      return fail(llvm::Twine("RMS_VULKAN_DEVICE=") + chosen +
+                  " is not a device index (0 to " + llvm::Twine(count - 1) +
+                  ")");
+    index = static_cast<unsigned>(value);
+  }
+  physical = devices[index];
+  vkGetPhysicalDeviceProperties(physical, &properties);
+  vkGetPhysicalDeviceMemoryProperties(physical, &memoryProperties);
+
+  uint32_t families = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &families, nullptr);
+  std::vector<VkQueueFamilyProperties> familyProperties(families);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &families,
+                                           familyProperties.data());
+  bool found = false;
+  for (uint32_t i = 0; i < families && !found; ++i)
+    if (familyProperties[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
+      queueFamily = i;
+      found = true;
+    }
+  if (!found)
+    return fail(llvm::Twine("Vulkan device '") + properties.deviceName +
+                "' has no compute queue");
+
+  // Enable the optional features the kernels may use, where present.
+  VkPhysicalDeviceShaderFloat16Int8Features float16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  VkPhysicalDevice16BitStorageFeatures storage16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  storage16.pNext = &float16;
+  VkPhysicalDeviceFeatures2 features{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  features.pNext = &storage16;
+  vkGetPhysicalDeviceFeatures2(physical, &features);
+  VkPhysicalDeviceFeatures2 enabled{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  enabled.features.shaderFloat64 = features.features.shaderFloat64;
+  enabled.features.shaderInt16 = features.features.shaderInt16;
+  VkPhysicalDevice16BitStorageFeatures enabledStorage16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  enabledStorage16.storageBuffer16BitAccess = storage16.storageBuffer16BitAccess;
+  VkPhysicalDeviceShaderFloat16Int8Features enabledFloat16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  enabledFloat16.shaderFloat16 = float16.shaderFloat16;
+  enabled.pNext = &enabledStorage16;
+  enabledStorage16.pNext = &enabledFloat16;
+
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queueInfo.queueFamilyIndex = queueFamily;
+  queueInfo.queueCount = 1;
+  queueInfo.pQueuePriorities = &priority;
+  VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  deviceInfo.pNext = &enabled;
+  deviceInfo.queueCreateInfoCount = 1;
+  deviceInfo.pQueueCreateInfos = &queueInfo;
+  VK_CHECK(vkCreateDevice(physical, &deviceInfo, nullptr, &device),
+           "creating the device");
+  vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  poolInfo.queueFamilyIndex = queueFamily;
+  VK_CHECK(vkCreateCommandPool(device, &poolInfo, nullptr, &commandPool),
+           "creating a command pool");
+  return Error::success();
+}
+
+Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
+  Buffer b;
+  b.bytes = std::max<VkDeviceSize>(bytes, 4);
+  VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  info.size = b.bytes;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  VK_CHECK(vkCreateBuffer(device, &info, nullptr, &b.buffer),
+           "creating a buffer");
+  VkMemoryRequirements requirements;
+  vkGetBufferMemoryRequirements(device, b.buffer, &requirements);
+  VkMemoryPropertyFlags wanted = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  uint32_t type = memoryProperties.memoryTypeCount;
+  for (uint32_t i = 0; i < memoryProperties.memoryTypeCount; ++i)
+    if ((requirements.memoryTypeBits & (1u << i)) &&
+        (memoryProperties.memoryTypes[i].propertyFlags & wanted) == wanted) {
+      type = i;
+      break;
+    }
+  if (type == memoryProperties.memoryTypeCount)
+    return fail("Vulkan: no host-visible, coherent memory for buffers");
+  VkMemoryAllocateInfo allocation{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  allocation.allocationSize = requirements.size;
+  allocation.memoryTypeIndex = type;
+  VK_CHECK(vkAllocateMemory(device, &allocation, nullptr, &b.memory),
+           "allocating " + llvm::Twine(bytes) + " bytes");
+  VK_CHECK(vkBindBufferMemory(device, b.buffer, b.memory, 0),
+           "binding buffer memory");
+  VK_CHECK(vkMapMemory(device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped),
+           "mapping a buffer");
+  buffers.push_back(b);
+  return buffers.size() - 1;
+}
+
+Error VulkanRunner::Impl::loadShader(spirv::ModuleOp module) {
+  SmallVector<uint32_t> words;
+  if (failed(spirv::serialize(module, words)))
+    return fail("cannot serialize the SPIR-V kernels");
+  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  info.codeSize = words.size() * sizeof(uint32_t);
+  info.pCode = words.data();
+  VK_CHECK(vkCreateShaderModule(device, &info, nullptr, &shader),
+           "creating the shader module");
+  return Error::success();
+}
+
+Expected<Kernel *> VulkanRunner::Impl::getKernel(StringRef name,
+                                                 unsigned bindings) {
+  auto it = kernels.find(name);
+  if (it != kernels.end())
+    return &it->second;
+  Kernel kernel;
+  kernel.bindings = bindings;
+  std::vector<VkDescriptorSetLayoutBinding> layoutBindings(bindings);
+  for (unsigned i = 0; i < bindings; ++i) {
+    layoutBindings[i].binding = i;
+    layoutBindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    layoutBindings[i].descriptorCount = 1;
+    layoutBindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+  }
+  VkDescriptorSetLayoutCreateInfo setInfo{
+      VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  setInfo.bindingCount = bindings;
+  setInfo.pBindings = layoutBindings.data();
+  VK_CHECK(vkCreateDescriptorSetLayout(device, &setInfo, nullptr,
+                                       &kernel.setLayout),
+           "creating a descriptor set layout");
+  VkPipelineLayoutCreateInfo layoutInfo{
+      VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layoutInfo.setLayoutCount = 1;
+  layoutInfo.pSetLayouts = &kernel.setLayout;
+  VK_CHECK(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &kernel.layout),
+           "creating a pipeline layout");
+  std::string entry = name.str();
+  VkComputePipelineCreateInfo pipelineInfo{
+      VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  pipelineInfo.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+  pipelineInfo.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  pipelineInfo.stage.module = shader;
+  pipelineInfo.stage.pName = entry.c_str();
+  pipelineInfo.layout = kernel.layout;
+  VK_CHECK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &pipelineInfo,
+                                    nullptr, &kernel.pipeline),
+           "creating the pipeline of " + name);
+  return &kernels.insert({name, kernel}).first->second;
+}
+
+Expected<std::vector<std::string>> mlir::rms::listVulkanDevices() {
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "rms-run";
+  app.apiVersion = VK_API_VERSION_1_1;
+  VkInstanceCreateInfo instanceInfo{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  instanceInfo.pApplicationInfo = &app;
+  VkInstance instance;
+  VK_CHECK(vkCreateInstance(&instanceInfo, nullptr, &instance),
+           "creating an instance");
+  uint32_t count = 0;
+  vkEnumeratePhysicalDevices(instance, &count, nullptr);
+  std::vector<VkPhysicalDevice> devices(count);
+  vkEnumeratePhysicalDevices(instance, &count, devices.data());
+  std::vector<std::string> names;
+  for (VkPhysicalDevice device : devices) {
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(device, &properties);
+    names.push_back(properties.deviceName);
+  }
+  vkDestroyInstance(instance, nullptr);
+  if (names.empty())
+    return fail("no Vulkan device found (install a driver, e.g. Mesa's "
+                "lavapipe: mesa-vulkan-drivers)");
+  return names;
+}
+
+VulkanRunner::VulkanRunner(std::unique_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+VulkanRunner::~VulkanRunner() = default;
+
+Expected<std::unique_ptr<VulkanRunner>> VulkanRunner::create() {
+  auto impl = std::make_unique<Impl>();
+  if (Error e = impl->init())
+    return std::move(e);
+  return std::unique_ptr<VulkanRunner>(new VulkanRunner(std::move(impl)));
+}
+
+namespace {
+/// A recorded launch: the kernel, its grid and its bound buffers.
+struct Dispatch {
+  Kernel *kernel;
+  uint32_t grid[3];
+  std::vector<unsigned> buffers;
+};
+} // namespace
+
+/// Evaluates an integer op of the host code.
+static std::optional<int64_t> evalInteger(Operation *op,
+                                          ArrayRef<int64_t> v) {
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  if (auto c = dyn_cast<arith::ConstantOp>(op))
+    if (auto attr = dyn_cast<IntegerAttr>(c.getValue()))
+      return attr.getValue().getSExtValue();
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtUIOp,
+          arith::ExtSIOp, arith::TruncIOp>(op))
+    return v[0];
+  bool divides = isa<arith::DivUIOp, arith::DivSIOp, arith::CeilDivUIOp,
+                     arith::CeilDivSIOp, arith::RemUIOp, arith::RemSIOp,
+                     arith::FloorDivSIOp>(op);
+  if (divides && v[1] == 0)
+    return std::nullopt;
+  if (isa<arith::AddIOp>(op))
+    return v[0] + v[1];
+  if (isa<arith::SubIOp>(op))
+    return v[0] - v[1];
+  if (isa<arith::MulIOp>(op))
+    return v[0] * v[1];
+  if (isa<arith::DivUIOp, arith::DivSIOp, arith::FloorDivSIOp>(op))
+    return v[0] / v[1];
+  if (isa<arith::CeilDivUIOp, arith::CeilDivSIOp>(op))
+    return ceilDiv(v[0], v[1]);
+  if (isa<arith::RemUIOp, arith::RemSIOp>(op))
+    return v[0] % v[1];
+  if (isa<arith::MinUIOp, arith::MinSIOp>(op))
+    return std::min(v[0], v[1]);
+  if (isa<arith::MaxUIOp, arith::MaxSIOp>(op))
+    return std::max(v[0], v[1]);
+  if (isa<arith::SelectOp>(op))
+    return v[0] ? v[1] : v[2];
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+    switch (cmp.getPredicate()) {
+    case arith::CmpIPredicate::eq:
+      return v[0] == v[1];
+    case arith::CmpIPredicate::ne:
+      return v[0] != v[1];
+    case arith::CmpIPredicate::slt:
+    case arith::CmpIPredicate::ult:
+      return v[0] < v[1];
+    case arith::CmpIPredicate::sle:
+    case arith::CmpIPredicate::ule:
+      return v[0] <= v[1];
+    case arith::CmpIPredicate::sgt:
+    case arith::CmpIPredicate::ugt:
+      return v[0] > v[1];
+    case arith::CmpIPredicate::sge:
+    case arith::CmpIPredicate::uge:
+      return v[0] >= v[1];
+    }
+  }
+  return std::nullopt;
+}
+
+Expected<VulkanRunResult>
+VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
+                  const std::vector<NpyArray> &inputs, unsigned repetitions) {
+  Impl &vk = *impl;
+  if (!vk.shader)
+    if (Error e = vk.loadShader(kernels))
+      return std::move(e);
+
+  llvm::DenseMap<Value, HostValue> values;
+  auto integer = [&](Value v) -> Expected<int64_t> {
+    auto it = values.find(v);
+    if (it == values.end() || !std::holds_alternative<int64_t>(it->second))
+      return fail("vulkan host: expected an integer value");
+    return std::get<int64_t>(it->second);
+  };
+  auto view = [&](Value v) -> Expected<View> {
+    auto it = values.find(v);
+    if (it == values.end() || !std::holds_alternative<View>(it->second))
+      return fail("vulkan host: expected a buffer value");
+    return std::get<View>(it->second);
+  };
+
+  // Arguments: one buffer per input array.
+  Block &body = func.getBody().front();
+  for (auto [arg, array] : llvm::zip(body.getArguments(), inputs)) {
+    auto type = cast<MemRefType>(arg.getType());
+    Expected<unsigned> buffer = vk.createBuffer(array.data.size());
+    if (!buffer)
+      return buffer.takeError();
+    std::memcpy(vk.buffers[*buffer].mapped, array.data.data(),
+                array.data.size());
+    values[arg] = View{*buffer, array.shape, type.getElementType()};
+  }
+
+  std::vector<Dispatch> dispatches;
+  std::vector<View> results;
+  for (Operation &op : body) {
+    if (isa<memref::DeallocOp>(op))
+      continue;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        Expected<View> result = view(v);
+        if (!result)
+          return result.takeError();
+        results.push_back(*result);
+      }
+      break;
+    }
+    if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      Expected<View> source = view(dim.getSource());
+      Expected<int64_t> index = integer(dim.getIndex());
+      if (!source || !index)
+        return fail("vulkan host: bad memref.dim");
+      values[dim] = source->shape[*index];
+      continue;
+    }
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      MemRefType type = alloc.getType();
+      std::vector<int64_t> shape;
+      unsigned dynamic = 0;
+      for (int64_t size : type.getShape()) {
+        if (!ShapedType::isDynamic(size)) {
+          shape.push_back(size);
+          continue;
+        }
+        Expected<int64_t> value = integer(alloc.getDynamicSizes()[dynamic++]);
+        if (!value)
+          return value.takeError();
+        shape.push_back(*value);
+      }
+      int64_t count = 1;
+      for (int64_t size : shape)
+        count *= size;
+      Expected<unsigned> buffer =
+          vk.createBuffer(count * elementBytes(type.getElementType()));
+      if (!buffer)
+        return buffer.takeError();
+      values[alloc] = View{*buffer, shape, type.getElementType()};
+      continue;
+    }
+    if (isa<memref::CollapseShapeOp, memref::CastOp>(op)) {
+      Expected<View> source = view(op.getOperand(0));
+      if (!source)
+        return source.takeError();
+      View result = *source;
+      if (isa<memref::CollapseShapeOp>(op)) {
+        int64_t count = 1;
+        for (int64_t size : source->shape)
+          count *= size;
+        result.shape = {count};
+      }
+      values[op.getResult(0)] = result;
+      continue;
+    }
+    if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
+      Dispatch dispatch;
+      gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+      Value gridValues[3] = {grid.x, grid.y, grid.z};
+      for (int i = 0; i < 3; ++i) {
+        Expected<int64_t> size = integer(gridValues[i]);
+        if (!size)
+          return size.takeError();
+        if (*size < 0 || *size > vk.properties.limits.maxComputeWorkGroupCount[i])
+          return fail("vulkan host: grid size " + llvm::Twine(*size) +
+                      " exceeds the device limit");
+        dispatch.grid[i] = static_cast<uint32_t>(*size);
+      }
+      for (Value operand : launch.getKernelOperands()) {
+        if (isa<MemRefType>(operand.getType())) {
+          Expected<View> buffer = view(operand);
+          if (!buffer)
+            return buffer.takeError();
+          dispatch.buffers.push_back(buffer->buffer);
+          continue;
+        }
+        // Scalars travel as 32-bit integers in their own storage buffers.
+        Expected<int64_t> scalar = integer(operand);
+        if (!scalar)
+          return scalar.takeError();
+        if (*scalar > INT32_MAX || *scalar < INT32_MIN)
+          return fail("vulkan host: the scalar argument " +
+                      llvm::Twine(*scalar) + " does not fit 32 bits");
+        Expected<unsigned> buffer = vk.createBuffer(4);
+        if (!buffer)
+          return buffer.takeError();
+        int32_t word = static_cast<int32_t>(*scalar);
+        std::memcpy(vk.buffers[*buffer].mapped, &word, 4);
+        dispatch.buffers.push_back(*buffer);
+      }
+      Expected<Kernel *> kernel = vk.getKernel(
+          launch.getKernelName().getValue(), dispatch.buffers.size());
+      if (!kernel)
+        return kernel.takeError();
+      dispatch.kernel = *kernel;
+      dispatches.push_back(std::move(dispatch));
+      continue;
+    }
+    SmallVector<int64_t> operands;
+    for (Value v : op.getOperands()) {
+      Expected<int64_t> value = integer(v);
+      if (!value)
+        return fail("the vulkan target cannot run the host operation '" +
+                    op.getName().getStringRef() + "'");
+      operands.push_back(*value);
+    }
+    std::optional<int64_t> value =
+        op.getNumResults() == 1 ? evalInteger(&op, operands) : std::nullopt;
+    if (!value)
+      return fail("the vulkan target cannot run the host operation '" +
+                  op.getName().getStringRef() + "'");
+    values[op.getResult(0)] = *value;
+  }
+
+  // Record all launches in one command buffer, between two timestamps.
+  std::vector<VkDescriptorPoolSize> sizes(1);
+  sizes[0].type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+  sizes[0].descriptorCount = 1;
+  for (Dispatch &d : dispatches)
+    sizes[0].descriptorCount += d.buffers.size();
+  VkDescriptorPoolCreateInfo poolInfo{
+      VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  poolInfo.maxSets = std::max<uint32_t>(dispatches.size(), 1);
+  poolInfo.poolSizeCount = 1;
+  poolInfo.pPoolSizes = sizes.data();
+  VkDescriptorPool pool;
+  VK_CHECK(vkCreateDescriptorPool(vk.device, &poolInfo, nullptr, &pool),
+           "creating a descriptor pool");
+  VkQueryPoolCreateInfo queryInfo{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+  queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
+  queryInfo.queryCount = 2;
+  VkQueryPool queries;
+  VK_CHECK(vkCreateQueryPool(vk.device, &queryInfo, nullptr, &queries),
+           "creating a timestamp query pool");
+  VkCommandBufferAllocateInfo commandInfo{
+      VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  commandInfo.commandPool = vk.commandPool;
+  commandInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  commandInfo.commandBufferCount = 1;
+  VkCommandBuffer commands;
+  VK_CHECK(vkAllocateCommandBuffers(vk.device, &commandInfo, &commands),
+           "allocating a command buffer");
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  VK_CHECK(vkBeginCommandBuffer(commands, &begin), "recording commands");
+  vkCmdResetQueryPool(commands, queries, 0, 2);
+  vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries, 0);
+  for (Dispatch &d : dispatches) {
+    VkDescriptorSetAllocateInfo setInfo{
+        VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    setInfo.descriptorPool = pool;
+    setInfo.descriptorSetCount = 1;
+    setInfo.pSetLayouts = &d.kernel->setLayout;
+    VkDescriptorSet set;
+    VK_CHECK(vkAllocateDescriptorSets(vk.device, &setInfo, &set),
+             "allocating a descriptor set");
+    std::vector<VkDescriptorBufferInfo> infos(d.buffers.size());
+    std::vector<VkWriteDescriptorSet> writes(d.buffers.size());
+    for (size_t i = 0; i < d.buffers.size(); ++i) {
+      infos[i] = {vk.buffers[d.buffers[i]].buffer, 0, VK_WHOLE_SIZE};
+      writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[i].dstSet = set;
+      writes[i].dstBinding = i;
+      writes[i].descriptorCount = 1;
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &infos[i];
+    }
+    vkUpdateDescriptorSets(vk.device, writes.size(), writes.data(), 0,
+                           nullptr);
+    vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                      d.kernel->pipeline);
+    vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                            d.kernel->layout, 0, 1, &set, 0, nullptr);
+    if (d.grid[0] && d.grid[1] && d.grid[2])
+      vkCmdDispatch(commands, d.grid[0], d.grid[1], d.grid[2]);
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    barrier.dstAccessMask =
+        VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+        VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+                             VK_PIPELINE_STAGE_HOST_BIT,
+                         0, 1, &barrier, 0, nullptr, 0, nullptr);
+  }
+  vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries,
+                      1);
+  VK_CHECK(vkEndCommandBuffer(commands), "recording commands");
+
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence;
+  VK_CHECK(vkCreateFence(vk.device, &fenceInfo, nullptr, &fence),
+           "creating a fence");
+  auto submit = [&]() -> Expected<double> {
+    VkSubmitInfo submitInfo{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submitInfo.commandBufferCount = 1;
+    submitInfo.pCommandBuffers = &commands;
+    VK_CHECK(vkResetFences(vk.device, 1, &fence), "resetting a fence");
+    VK_CHECK(vkQueueSubmit(vk.queue, 1, &submitInfo, fence), "submitting");
+    VK_CHECK(vkWaitForFences(vk.device, 1, &fence, VK_TRUE, UINT64_MAX),
+             "waiting for the device");
+    uint64_t stamps[2];
+    VK_CHECK(vkGetQueryPoolResults(vk.device, queries, 0, 2, sizeof(stamps),
+                                   stamps, sizeof(uint64_t),
+                                   VK_QUERY_RESULT_64_BIT |
+                                       VK_QUERY_RESULT_WAIT_BIT),
+             "reading timestamps");
+    return double(stamps[1] - stamps[0]) *
+           vk.properties.limits.timestampPeriod * 1e-9;
+  };
+
+  VulkanRunResult result;
+  Expected<double> first = submit();
+  if (!first)
+    return first.takeError();
+  if (repetitions > 0) {
+    std::vector<double> seconds;
+    for (unsigned i = 0; i < repetitions; ++i) {
+      Expected<double> t = submit();
+      if (!t)
+        return t.takeError();
+      seconds.push_back(*t);
+    }
+    std::sort(seconds.begin(), seconds.end());
+    result.medianSeconds = seconds[seconds.size() / 2];
+  }
+  vkDestroyFence(vk.device, fence, nullptr);
+  vkFreeCommandBuffers(vk.device, vk.commandPool, 1, &commands);
+  vkDestroyQueryPool(vk.device, queries, nullptr);
+  vkDestroyDescriptorPool(vk.device, pool, nullptr);
+
+  for (const View &v : results) {
+    NpyArray array;
+    array.shape = v.shape;
+    int64_t count = array.getNumElements();
+    int64_t bytes = count * elementBytes(v.elementType);
+    array.data.resize(bytes);
+    std::memcpy(array.data.data(), vk.buffers[v.buffer].mapped, bytes);
+    result.outputs.push_back(std::move(array));
+  }
+  return result;
+}
