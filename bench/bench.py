@@ -16,10 +16,17 @@ times `rms-opt --rms-cpu-pipeline` on a module of 100 norms.
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
+
+import numpy as np
+
+HERE_LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "lib")
+sys.path.insert(0, HERE_LIB)
+import rmsref  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -73,6 +80,8 @@ def main():
                         help="options of --rms-cpu-pipeline, e.g. 'unroll=8'")
     parser.add_argument("--only", default="",
                         help="run only workloads whose label contains this")
+    parser.add_argument("--no-vulkan", action="store_true",
+                        help="skip the Vulkan measurements")
     args = parser.parse_args()
     out = os.path.join(args.build, "bench")
     os.makedirs(out, exist_ok=True)
@@ -105,6 +114,8 @@ def main():
             print(f"{label:>18} {threads:>3} {med['rms']:7.2f} {med['copy']:7.2f} "
                   f"{med['naive']:7.2f} {vs_copy:8.2f} {vs_naive:9.2f}", flush=True)
 
+    vulkan = [] if args.no_vulkan else measure_vulkan(args.build, out, args.only)
+
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("| workload | MiB moved | threads | rms GB/s | copy GB/s | naive GB/s "
                 "| rms/copy | rms/naive |\n")
@@ -118,6 +129,11 @@ def main():
         for label, _, threads, med, vs_copy, vs_naive in rows_out:
             f.write(f"{label},{threads},{med['rms']},{med['copy']},{med['naive']},"
                     f"{vs_copy},{vs_naive}\n")
+        if vulkan:
+            f.write(f"\nVulkan on {vulkan[0][2]} (GPU timestamps, rms-run --benchmark):\n\n")
+            f.write("| workload | GB/s |\n| --- | ---: |\n")
+            for label, gbs, _ in vulkan:
+                f.write(f"| {label} | {gbs} |\n")
     plot(out, rows_out, thread_counts)
     compile_seconds = time_hundred_norms(args.build, out)
     with open(os.path.join(out, "results.md"), "a") as f:
@@ -125,6 +141,42 @@ def main():
                 f"{compile_seconds:.2f} s\n")
     print(f"rms-opt --rms-cpu-pipeline on 100 norms: {compile_seconds:.2f} s")
     print(f"wrote {os.path.join(out, 'results.md')}")
+
+
+def measure_vulkan(build, out, only):
+    """GB/s of each workload on the first Vulkan device (GPU time)."""
+    rms_run = os.path.join(build, "bin", "rms-run")
+    try:
+        device = sh(rms_run, "--list-devices").splitlines()[0].split(": ", 1)[1]
+    except subprocess.CalledProcessError:
+        print("no Vulkan device: no Vulkan figures")
+        return []
+    results = []
+    for r, n, dtype in WORKLOADS:
+        label = f"{r}x{n} {dtype}"
+        if only not in label:
+            continue
+        if dtype == "bf16":
+            results.append((label, "n/a (bf16 not supported on the GPU yet)", device))
+            continue
+        name = f"vk_{r}x{n}_{dtype}"
+        mlir = os.path.join(out, name + ".mlir")
+        with open(mlir, "w") as f:
+            f.write(rmsref.norm_function(name, (r, n), dtype, True, 1e-5, (False, False)))
+        rng = np.random.default_rng(0)
+        xs, _ = rmsref.random_input(rng, (r, n), dtype)
+        ws, _ = rmsref.random_input(rng, (n,), dtype, -2.0, 2.0)
+        inputs = [os.path.join(out, name + ".x.npy"), os.path.join(out, name + ".w.npy")]
+        np.save(inputs[0], xs)
+        np.save(inputs[1], ws)
+        stdout = rmsref.run(rms_run, mlir, name, inputs, [], target="vulkan",
+                            extra=["--benchmark=5"])
+        gbs = re.search(r"([0-9.]+) GB/s", stdout).group(1)
+        results.append((label, gbs, device))
+        print(f"{label:>18} vulkan {gbs:>8} GB/s", flush=True)
+        for path in inputs:
+            os.remove(path)
+    return results
 
 
 def time_hundred_norms(build, out):

@@ -99,6 +99,7 @@ struct VulkanRunner::Impl {
   VkCommandPool commandPool = VK_NULL_HANDLE;
   VkPhysicalDeviceProperties properties{};
   VkPhysicalDeviceMemoryProperties memoryProperties{};
+  unsigned subgroupSize = 0;
   VkShaderModule shader = VK_NULL_HANDLE;
   llvm::StringMap<Kernel> kernels;
   std::vector<Buffer> buffers;
@@ -167,6 +168,13 @@ Error VulkanRunner::Impl::init() {
   physical = devices[index];
   vkGetPhysicalDeviceProperties(physical, &properties);
   vkGetPhysicalDeviceMemoryProperties(physical, &memoryProperties);
+  VkPhysicalDeviceSubgroupProperties subgroup{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 properties2{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  properties2.pNext = &subgroup;
+  vkGetPhysicalDeviceProperties2(physical, &properties2);
+  subgroupSize = subgroup.subgroupSize;
 
   uint32_t families = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &families, nullptr);
@@ -342,6 +350,12 @@ Expected<std::vector<std::string>> mlir::rms::listVulkanDevices() {
 VulkanRunner::VulkanRunner(std::unique_ptr<Impl> impl)
     : impl(std::move(impl)) {}
 VulkanRunner::~VulkanRunner() = default;
+
+std::string VulkanRunner::getDeviceName() const {
+  return impl->properties.deviceName;
+}
+
+unsigned VulkanRunner::getSubgroupSize() const { return impl->subgroupSize; }
 
 Expected<std::unique_ptr<VulkanRunner>> VulkanRunner::create() {
   auto impl = std::make_unique<Impl>();

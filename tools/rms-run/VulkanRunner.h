@@ -37,6 +37,10 @@ public:
   static llvm::Expected<std::unique_ptr<VulkanRunner>> create();
   ~VulkanRunner();
 
+  /// The name and subgroup size of the device.
+  std::string getDeviceName() const;
+  unsigned getSubgroupSize() const;
+
   /// Runs `func` on `inputs` with the kernels of `kernels`. With
   /// `repetitions` > 0, the dispatches are submitted that many more times
   /// and timed with GPU timestamps.

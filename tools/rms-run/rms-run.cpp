@@ -289,9 +289,17 @@ static int runOnVulkan(ModuleOp module, StringRef name,
                        const std::vector<NpyArray> &arrays,
                        ArrayRef<RankedTensorType> resultTypes,
                        int64_t inputBytes) {
+  auto runner = rms::VulkanRunner::create();
+  if (!runner)
+    fatal(toString(runner.takeError()));
+  // Two subgroups per workgroup unless told otherwise: 16 invocations on
+  // lavapipe, 64 on NVIDIA, 128 on AMD.
   auto options = rms::SPIRVPipelineOptions::createFromString(pipelineOptions);
   if (!options)
     fatal("invalid --pipeline-options '" + pipelineOptions + "'");
+  if (!llvm::StringRef(pipelineOptions).contains("workgroup-size"))
+    options->workgroupSize =
+        std::max<int64_t>(2 * (*runner)->getSubgroupSize(), 16);
   // Only `name` and what it calls are compiled: the other functions of the
   // file may use what the GPU path does not support.
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
@@ -314,9 +322,6 @@ static int runOnVulkan(ModuleOp module, StringRef name,
   if (!kernels || !func)
     fatal("compiling '" + inputFile + "' for vulkan produced no kernels");
 
-  auto runner = rms::VulkanRunner::create();
-  if (!runner)
-    fatal(toString(runner.takeError()));
   auto run = (*runner)->run(func, kernels, arrays, benchmark);
   if (!run)
     fatal(toString(run.takeError()));
