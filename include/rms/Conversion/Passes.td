@@ -13,13 +13,17 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower rms.norm on memrefs to GPU kernels and their launches";
   let description = [{
     Rewrites every memref `rms.norm` into a `gpu.launch_func` of a kernel in
-    `gpu.module @rms_kernels` (one kernel per element type and weight
-    presence). Each workgroup of `workgroup-size` invocations normalizes one
-    row: the invocations stride over the row accumulating Kahan-compensated
-    partial sums of squares in f32 (f64 for f64 data), publish them in
-    workgroup memory, meet at one barrier, each add all partials in the same
-    order (so every invocation computes the same scale, for any subgroup
-    size), and stride over the row again to write the result. Buffers travel
+    `gpu.module @rms_kernels` (one kernel per element type, weight presence
+    and epsilon). Each workgroup of `workgroup-size` invocations normalizes
+    one row: the invocations stride over the row accumulating blocked partial
+    sums of squares in f32 (f64 for f64 data), four elements per loop
+    iteration (lavapipe caps an invocation at 65535 loop iterations), publish
+    them in workgroup memory, meet at one barrier, each add all partials in
+    the same order (so every invocation computes the same scale, for any
+    subgroup size, without subgroup operations or atomics), and stride over
+    the row again to write the result. Loops that may run no iteration and
+    carry values are guarded: the SPIR-V lowering of scf.for leaves their
+    results undefined otherwise. Buffers travel
     flattened to one dimension; the row count and the row length travel as
     scalar arguments, so one kernel serves every shape. Rows beyond 65535 use
     the second grid dimension.

@@ -28,6 +28,13 @@ using namespace mlir::rms;
 /// minimum of maxComputeWorkGroupCount).
 static constexpr int64_t kMaxGridDim = 65535;
 
+/// Elements an invocation handles per loop iteration (the blocked sum below
+/// assumes 4).
+static constexpr int64_t kUnroll = 4;
+
+/// Iterations summed before a block joins an invocation's running sum.
+static constexpr int64_t kBlock = 64;
+
 static StringRef typeName(Type type) {
   if (type.isF16())
     return "f16";
@@ -71,13 +78,29 @@ private:
   Value widen(Value v) {
     return v.getType() == accType ? v : arith::ExtFOp::create(b, accType, v);
   }
-  /// Kahan-adds `value` into (`sum`, `compensation`).
-  void compensatedAdd(Value &sum, Value &compensation, Value value) {
-    Value y = arith::SubFOp::create(b, value, compensation);
-    Value t = arith::AddFOp::create(b, sum, y);
-    compensation =
-        arith::SubFOp::create(b, arith::SubFOp::create(b, t, sum), y);
-    sum = t;
+  /// `scf.for %j = lb to ub step s iter_args(init)` with `body`, returning
+  /// the loop's results, or `init` when it runs no iteration. The guard is
+  /// needed: the SPIR-V lowering of scf.for leaves the results of a loop
+  /// that runs no iteration undefined instead of equal to its inits.
+  SmallVector<Value>
+  guardedFor(Value lb, Value ub, Value s, ValueRange init,
+             function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    auto loop = [&]() {
+      auto forOp = scf::ForOp::create(
+          b, lb, ub, s, init,
+          [&](OpBuilder &, Location, Value j, ValueRange acc) {
+            scf::YieldOp::create(b, body(j, acc));
+          });
+      return SmallVector<Value>(forOp.getResults());
+    };
+    if (init.empty())
+      return loop();
+    Value runs = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, lb, ub);
+    auto guard = scf::IfOp::create(
+        b, runs,
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loop()); },
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, init); });
+    return SmallVector<Value>(guard.getResults());
   }
 
   ImplicitLocOpBuilder &b;
@@ -128,31 +151,91 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
     Value base = arith::MulIOp::create(b, row, n);
     Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
-    auto partial = scf::ForOp::create(
-        b, tid, n, step, ValueRange{zero, zero},
-        [&](OpBuilder &, Location, Value j, ValueRange acc) {
-          Value v = widen(memref::LoadOp::create(
-              b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
-          Value sum = acc[0], compensation = acc[1];
-          compensatedAdd(sum, compensation, arith::MulFOp::create(b, v, v));
-          scf::YieldOp::create(b, ValueRange{sum, compensation});
+    // The invocation's elements are tid, tid + step, ... < n. The main loop
+    // takes `kUnroll` of them per iteration while all are in the row, a
+    // short loop the rest: fewer loop iterations per invocation (lavapipe
+    // caps them at 65535 in total) and no per-element condition.
+    Value span = index(workgroupSize * kUnroll);
+    Value reach = index((kUnroll - 1) * workgroupSize);
+    Value limit = arith::SelectOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, n, reach),
+        arith::SubIOp::create(b, n, reach), index(0));
+    Value rest = arith::AddIOp::create(
+        b, tid,
+        arith::MulIOp::create(
+            b,
+            // ceildiv, spelled with divui: SPIR-V has no ceildivui.
+            arith::DivUIOp::create(
+                b,
+                arith::AddIOp::create(
+                    b,
+                    arith::SubIOp::create(
+                        b, arith::MaxUIOp::create(b, limit, tid), tid),
+                    index(workgroupSize * kUnroll - 1)),
+                span),
+            span));
+    auto forEachElement = [&](ValueRange init,
+                              function_ref<SmallVector<Value>(Value, ValueRange)>
+                                  body) {
+      SmallVector<Value> main = guardedFor(
+          tid, limit, span, init, [&](Value j, ValueRange acc) {
+            SmallVector<Value> carried(acc);
+            for (int64_t u = 0; u < kUnroll; ++u)
+              carried = body(
+                  u ? arith::AddIOp::create(b, j, index(u * workgroupSize)) : j,
+                  carried);
+            return carried;
+          });
+      return guardedFor(rest, n, step, main, body);
+    };
+    // The sum of squares is blocked rather than compensated: shader
+    // compilers may simplify the algebra of a compensated sum away (ops are
+    // not `exact`), but they keep the order of a blocked one. `kUnroll`
+    // accumulators each take `kBlock` squares, are summed pairwise, and the
+    // block sum joins the running sum: its error stays flat with the row
+    // length.
+    auto square = [&](Value j) {
+      Value v = widen(memref::LoadOp::create(
+          b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
+      return arith::MulFOp::create(b, v, v).getResult();
+    };
+    Value blockSpan = index(workgroupSize * kUnroll * kBlock);
+    SmallVector<Value> blocks = guardedFor(
+        tid, limit, blockSpan, ValueRange{zero}, [&](Value jb, ValueRange acc) {
+          Value blockEnd = arith::MinUIOp::create(
+              b, arith::AddIOp::create(b, jb, blockSpan), limit);
+          SmallVector<Value> zeros(kUnroll, zero);
+          SmallVector<Value> lanes = guardedFor(
+              jb, blockEnd, span, zeros, [&](Value j, ValueRange sums) {
+                SmallVector<Value> next;
+                for (int64_t u = 0; u < kUnroll; ++u)
+                  next.push_back(arith::AddFOp::create(
+                      b, sums[u],
+                      square(u ? arith::AddIOp::create(
+                                     b, j, index(u * workgroupSize))
+                               : j)));
+                return next;
+              });
+          Value block = arith::AddFOp::create(
+              b, arith::AddFOp::create(b, lanes[0], lanes[1]),
+              arith::AddFOp::create(b, lanes[2], lanes[3]));
+          return SmallVector<Value>{arith::AddFOp::create(b, acc[0], block)};
         });
-    memref::StoreOp::create(
-        b,
-        arith::SubFOp::create(b, partial.getResult(0), partial.getResult(1)),
-        shared, ValueRange{tid});
+    SmallVector<Value> tail = guardedFor(
+        rest, n, step, ValueRange{zero}, [&](Value j, ValueRange acc) {
+          return SmallVector<Value>{arith::AddFOp::create(b, acc[0], square(j))};
+        });
+    memref::StoreOp::create(b, arith::AddFOp::create(b, blocks[0], tail[0]),
+                            shared, ValueRange{tid});
     gpu::BarrierOp::create(b);
     // Every invocation adds the partials in the same order: same scale.
-    auto total = scf::ForOp::create(
-        b, index(0), step, index(1), ValueRange{zero, zero},
-        [&](OpBuilder &, Location, Value k, ValueRange acc) {
-          Value sum = acc[0], compensation = acc[1];
-          compensatedAdd(sum, compensation,
-                         memref::LoadOp::create(b, shared, ValueRange{k}));
-          scf::YieldOp::create(b, ValueRange{sum, compensation});
+    SmallVector<Value> total = guardedFor(
+        index(0), step, index(1), ValueRange{zero},
+        [&](Value k, ValueRange acc) {
+          return SmallVector<Value>{arith::AddFOp::create(
+              b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
         });
-    Value sumOfSquares =
-        arith::SubFOp::create(b, total.getResult(0), total.getResult(1));
+    Value sumOfSquares = total[0];
     Value count = arith::UIToFPOp::create(
         b, accType, arith::IndexCastUIOp::create(b, b.getI32Type(), n));
     Value mean = arith::DivFOp::create(b, sumOfSquares, count);
@@ -162,20 +245,18 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
     Value scale = arith::DivFOp::create(
         b, arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0)),
         math::SqrtOp::create(b, shifted));
-    scf::ForOp::create(
-        b, tid, n, step, ValueRange{},
-        [&](OpBuilder &, Location, Value j, ValueRange) {
-          Value at = arith::AddIOp::create(b, base, j);
-          Value v = arith::MulFOp::create(
-              b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
-          if (w)
-            v = arith::MulFOp::create(
-                b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
-          if (elementType != accType)
-            v = arith::TruncFOp::create(b, elementType, v);
-          memref::StoreOp::create(b, v, y, ValueRange{at});
-          scf::YieldOp::create(b);
-        });
+    forEachElement(ValueRange{}, [&](Value j, ValueRange) {
+      Value at = arith::AddIOp::create(b, base, j);
+      Value v = arith::MulFOp::create(
+          b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
+      if (w)
+        v = arith::MulFOp::create(
+            b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
+      if (elementType != accType)
+        v = arith::TruncFOp::create(b, elementType, v);
+      memref::StoreOp::create(b, v, y, ValueRange{at});
+      return SmallVector<Value>{};
+    });
     scf::YieldOp::create(b);
   });
   gpu::ReturnOp::create(b);

@@ -14,9 +14,11 @@
 // CHECK: %[[GY:.*]] = arith.ceildivui %[[ROWS]], %[[GX]]
 // CHECK: gpu.launch_func @rms_kernels::@[[KERNEL:rms_norm_f16_w_eps0x3727c5ac]] blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XF]] : memref<?xf16>, %[[W]] : memref<?xf16>, %[[YF]] : memref<?xf16>, %[[ROWS]] : index, %[[N]] : index)
 
-// The kernel: Kahan partial sums per invocation in f32, published in
-// workgroup memory, one barrier, every invocation adds all partials in the
-// same order, then the scaling stride.
+// The kernel: blocked partial sums of squares per invocation in f32 (4
+// accumulators over blocks, then the block sums; loops that may run no
+// iteration are guarded), a tail loop, the partials published in workgroup
+// memory, one barrier, every invocation adds all partials in the same order,
+// then the scaling stride.
 // CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
 // CHECK: gpu.func @[[KERNEL]](%[[KX:.*]]: memref<?xf16>, %[[KW:.*]]: memref<?xf16>, %[[KY:.*]]: memref<?xf16>, %[[KROWS:.*]]: index, %[[KN:.*]]: index) kernel attributes {spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
 // CHECK:   %[[SHARED:.*]] = memref.alloc() : memref<32xf32, 3>
@@ -24,20 +26,24 @@
 // CHECK:   %[[ROW:.*]] = arith.addi
 // CHECK:   %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[KROWS]]
 // CHECK:   scf.if %[[IN]] {
-// CHECK:     %[[P:.*]]:2 = scf.for %{{.*}} = %[[TID]] to %[[KN]] step %c32 iter_args
-// CHECK:       memref.load %[[KX]]
-// CHECK:       arith.extf %{{.*}} : f16 to f32
-// CHECK:     %[[PARTIAL:.*]] = arith.subf %[[P]]#0, %[[P]]#1 : f32
+// CHECK:     %[[BLOCKS:.*]] = scf.if %{{.*}} -> (f32) {
+// CHECK:       scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c8192 iter_args(%{{.*}}) -> (f32)
+// CHECK:         scf.for %{{.*}} step %c128 iter_args(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) -> (f32, f32, f32, f32)
+// CHECK-COUNT-4:   arith.extf %{{.*}} : f16 to f32
+// CHECK:     %[[TAIL:.*]] = scf.if %{{.*}} -> (f32) {
+// CHECK:       scf.for %{{.*}} step %c32 iter_args
+// CHECK:     %[[PARTIAL:.*]] = arith.addf %[[BLOCKS]], %[[TAIL]] : f32
 // CHECK:     memref.store %[[PARTIAL]], %[[SHARED]][%[[TID]]] : memref<32xf32, 3>
 // CHECK:     gpu.barrier
 // CHECK-NOT: gpu.barrier
 // CHECK:     scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args
 // CHECK:       memref.load %[[SHARED]]
 // CHECK:     math.sqrt
-// CHECK:     scf.for %{{.*}} = %[[TID]] to %[[KN]] step %c32 {
+// CHECK:     scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c128 {
 // CHECK:       memref.load %[[KW]]
 // CHECK:       arith.truncf %{{.*}} : f32 to f16
 // CHECK:       memref.store %{{.*}}, %[[KY]]
+// CHECK:     scf.for %{{.*}} to %[[KN]] step %c32 {
 func.func @norm_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
   return
