@@ -156,9 +156,6 @@ def measure_vulkan(build, out, only):
         label = f"{r}x{n} {dtype}"
         if only not in label:
             continue
-        if dtype == "bf16":
-            results.append((label, "n/a (bf16 not supported on the GPU yet)", device))
-            continue
         name = f"vk_{r}x{n}_{dtype}"
         mlir = os.path.join(out, name + ".mlir")
         with open(mlir, "w") as f:

@@ -196,3 +196,41 @@ def report(results):
         failed += not ok
     print(f"{len(results) - failed} of {len(results)} cases within tolerance")
     sys.exit(1 if failed else 0)
+
+
+def run_special_values(rms_run, workdir, dtype, shape, target="cpu"):
+    """Runs a norm over rows holding inf, -inf, NaN and only zeros.
+
+    Row 0 is ordinary; the others carry one special value at a position that
+    moves through the row (head, unrolled middle, tail), and the last row is
+    all zeros. A single row instead holds an infinity a third of the way in. Epsilon is 0, so the zero row is 0 / 0 (NaN) in the
+    reference; a row with an infinity has an infinite mean square, so its
+    finite elements become (signed) zeros and the infinity NaN. Returns
+    (ok, figure) against the float64 reference.
+    """
+    rows, n = shape
+    rng = np.random.default_rng(7)
+    values = rng.uniform(-10.0, 10.0, size=shape)
+    specials = (np.inf, -np.inf, np.nan)
+    for row in range(1, rows - 1):
+        values[row, (row * 997) % n] = specials[(row - 1) % len(specials)]
+    if rows == 1:
+        values[0, n // 3] = np.inf
+    else:
+        values[rows - 1] = 0.0
+    with np.errstate(invalid="ignore"):
+        xs = encode(values, dtype)
+        x = decode(xs, dtype)
+    ws, w = random_input(rng, (n,), dtype, -2.0, 2.0)
+    name = f"special_{dtype}_{rows}x{n}"
+    os.makedirs(workdir, exist_ok=True)
+    mlir = os.path.join(workdir, f"{name}.mlir")
+    with open(mlir, "w") as f:
+        f.write(norm_function(name, shape, dtype, True, 0.0, (False, False)))
+    inputs = [os.path.join(workdir, f"{name}.{v}.npy") for v in ("x", "w")]
+    np.save(inputs[0], xs)
+    np.save(inputs[1], ws)
+    out = os.path.join(workdir, f"{name}.y.npy")
+    run(rms_run, mlir, name, inputs, [out], target=target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return check(np.load(out), reference(x, w, 0.0), dtype)

@@ -509,7 +509,16 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
       values[alloc] = View{*buffer, shape, type.getElementType()};
       continue;
     }
-    if (isa<memref::CollapseShapeOp, memref::CastOp>(op)) {
+    // convert-rms-to-gpu reinterprets bf16 buffers as i16 with a one-to-one
+    // unrealized cast: the same buffer.
+    auto sameBuffer = [](UnrealizedConversionCastOp cast) {
+      return cast->getNumOperands() == 1 && cast->getNumResults() == 1 &&
+             isa<MemRefType>(cast.getOperand(0).getType()) &&
+             isa<MemRefType>(cast.getResult(0).getType());
+    };
+    auto cast = dyn_cast<UnrealizedConversionCastOp>(op);
+    if (isa<memref::CollapseShapeOp, memref::CastOp>(op) ||
+        (cast && sameBuffer(cast))) {
       Expected<View> source = view(op.getOperand(0));
       if (!source)
         return source.takeError();

@@ -306,12 +306,6 @@ static int runOnVulkan(ModuleOp module, StringRef name,
     if (other.getSymName() != name &&
         SymbolTable::symbolKnownUseEmpty(other, module))
       other.erase();
-  // bf16 kernels are not there yet: say so before compiling.
-  module.walk([&](rms::NormOp op) {
-    if (op.getElementType().isBF16())
-      fatal("bf16 is not supported by the vulkan target yet (f16, f32 and "
-            "f64 are)");
-  });
   PassManager pm(module.getContext());
   rms::buildSPIRVPipeline(pm, *options);
   if (failed(pm.run(module)))

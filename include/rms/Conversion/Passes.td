@@ -30,8 +30,9 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
 
     The kernel module carries a `spirv.target_env` for Vulkan 1.1 (SPIR-V
     1.3) allowing 16-bit storage, f16 and f64; `spirv-update-vce` later
-    trims it to what a kernel uses. bf16 is not supported yet, and operands
-    need identity layouts.
+    trims it to what a kernel uses. bf16 kernels take the data as
+    `memref<?xi16>` (SPIR-V has no bf16); the host casts its buffers with
+    `builtin.unrealized_conversion_cast`. Operands need identity layouts.
 
     Before:
 

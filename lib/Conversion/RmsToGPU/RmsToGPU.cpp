@@ -38,6 +38,8 @@ static constexpr int64_t kBlock = 64;
 static StringRef typeName(Type type) {
   if (type.isF16())
     return "f16";
+  if (type.isBF16())
+    return "bf16";
   if (type.isF32())
     return "f32";
   return "f64";
@@ -75,8 +77,49 @@ public:
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  /// The element type in the kernel's buffers: bf16 travels as its 16 bits
+  /// (SPIR-V has no bf16, and MLIR's emulation would widen the buffers).
+  Type storageType() {
+    return elementType.isBF16() ? Type(b.getI16Type()) : elementType;
+  }
+  /// A stored element in the accumulator type.
   Value widen(Value v) {
+    if (v.getType().isInteger(16)) {
+      // bf16 bits are the high half of the f32 with the same value.
+      Value wide = arith::ExtUIOp::create(b, b.getI32Type(), v);
+      Value shifted = arith::ShLIOp::create(
+          b, wide, arith::ConstantIntOp::create(b, b.getI32Type(), 16));
+      return arith::BitcastOp::create(b, b.getF32Type(), shifted);
+    }
     return v.getType() == accType ? v : arith::ExtFOp::create(b, accType, v);
+  }
+  /// A result rounded once to the stored element type (to nearest even; a
+  /// bf16 NaN stays quiet).
+  Value narrow(Value v) {
+    if (elementType.isBF16()) {
+      Type i32 = b.getI32Type();
+      auto constant = [&](int64_t c) {
+        return arith::ConstantIntOp::create(b, i32, c);
+      };
+      Value bits = arith::BitcastOp::create(b, i32, v);
+      Value lsb = arith::AndIOp::create(
+          b, arith::ShRUIOp::create(b, bits, constant(16)), constant(1));
+      Value rounded = arith::ShRUIOp::create(
+          b,
+          arith::AddIOp::create(
+              b, bits, arith::AddIOp::create(b, lsb, constant(0x7FFF))),
+          constant(16));
+      Value isNaN = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::ugt,
+          arith::AndIOp::create(b, bits, constant(0x7FFFFFFF)),
+          constant(0x7F800000));
+      Value quietNaN = arith::OrIOp::create(
+          b, arith::ShRUIOp::create(b, bits, constant(16)), constant(0x40));
+      Value result = arith::SelectOp::create(b, isNaN, quietNaN, rounded);
+      return arith::TruncIOp::create(b, b.getI16Type(), result);
+    }
+    return elementType == accType ? v
+                                  : arith::TruncFOp::create(b, elementType, v);
   }
   /// `scf.for %j = lb to ub step s iter_args(init)` with `body`, returning
   /// the loop's results, or `init` when it runs no iteration. The guard is
@@ -113,7 +156,7 @@ private:
 } // namespace
 
 gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
-  auto buffer = MemRefType::get({ShapedType::kDynamic}, elementType);
+  auto buffer = MemRefType::get({ShapedType::kDynamic}, storageType());
   SmallVector<Type> args = {buffer};
   if (hasWeight)
     args.push_back(buffer);
@@ -252,9 +295,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       if (w)
         v = arith::MulFOp::create(
             b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
-      if (elementType != accType)
-        v = arith::TruncFOp::create(b, elementType, v);
-      memref::StoreOp::create(b, v, y, ValueRange{at});
+      memref::StoreOp::create(b, narrow(v), y, ValueRange{at});
       return SmallVector<Value>{};
     });
     scf::YieldOp::create(b);
@@ -275,9 +316,15 @@ static Value flatten(ImplicitLocOpBuilder &b, Value memref) {
     flat = memref::CollapseShapeOp::create(b, memref, all);
   }
   auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
-  if (flat.getType() == dynamic)
+  if (flat.getType() != dynamic)
+    flat = memref::CastOp::create(b, dynamic, flat);
+  if (!type.getElementType().isBF16())
     return flat;
-  return memref::CastOp::create(b, dynamic, flat);
+  // The kernel takes bf16 data as its bits; memref has no op that changes
+  // the element type of a buffer, so the host marks the reinterpretation
+  // with a cast that `rms-run` (or any runtime) reads as "same buffer".
+  auto bits = MemRefType::get({ShapedType::kDynamic}, b.getI16Type());
+  return UnrealizedConversionCastOp::create(b, bits, flat).getResult(0);
 }
 
 namespace {
@@ -298,10 +345,6 @@ struct ConvertRmsToGPUPass
     for (NormOp op : norms) {
       if (!op.hasPureBufferSemantics()) {
         op.emitOpError("must be bufferized before convert-rms-to-gpu");
-        return signalPassFailure();
-      }
-      if (op.getElementType().isBF16()) {
-        op.emitOpError("with bf16 data is not supported on the GPU yet");
         return signalPassFailure();
       }
       for (Value operand : op->getOperands())

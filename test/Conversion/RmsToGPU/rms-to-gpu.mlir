@@ -66,3 +66,29 @@ func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x
   rms.norm ins(%y : memref<3x4099xf64>) outs(%z : memref<3x4099xf64>) epsilon(0.0)
   return
 }
+
+// -----
+
+// bf16 travels as its bits (SPIR-V has no bf16): the host reinterprets the
+// buffers as i16, the kernel widens by a shift into the high half of an f32
+// and narrows by rounding the f32 bits to nearest even, keeping NaN quiet.
+
+// CHECK-LABEL: func @norm_bf16
+// CHECK: %[[XB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xi16>
+// CHECK: %[[YB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xi16>
+// CHECK: gpu.launch_func @rms_kernels::@rms_norm_bf16_nw_eps0x3727c5ac {{.*}} args(%[[XB]] : memref<?xi16>, %[[YB]] : memref<?xi16>,
+// CHECK: gpu.func @rms_norm_bf16_nw_eps0x3727c5ac(%{{.*}}: memref<?xi16>, %{{.*}}: memref<?xi16>, %{{.*}}: index, %{{.*}}: index)
+// CHECK:   %[[WIDE:.*]] = arith.extui %{{.*}} : i16 to i32
+// CHECK:   %[[HIGH:.*]] = arith.shli %[[WIDE]], %c16_i32 : i32
+// CHECK:   arith.bitcast %[[HIGH]] : i32 to f32
+// CHECK:   %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK:   %[[LSB:.*]] = arith.andi %{{.*}}, %c1_i32 : i32
+// CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %c32767_i32 : i32
+// CHECK:   arith.addi %[[BITS]], %[[BIAS]] : i32
+// CHECK:   arith.cmpi ugt, %{{.*}}, %c2139095040_i32 : i32
+// CHECK:   arith.select
+// CHECK:   arith.trunci %{{.*}} : i32 to i16
+func.func @norm_bf16(%x: memref<4x64xbf16>, %y: memref<4x64xbf16>) {
+  rms.norm ins(%x : memref<4x64xbf16>) outs(%y : memref<4x64xbf16>) epsilon(1.0e-05)
+  return
+}

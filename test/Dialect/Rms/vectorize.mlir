@@ -1,7 +1,8 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s
 
 // f16 rows: 8 f32 lanes (256 bits), 2 accumulators, blocks of 4 iterations
-// Kahan-added into the row sum, masked head (up to the first cache line of
+// Kahan-added into the row sum (the compensation dropped once the sum is
+// infinite), masked head (up to the first cache line of
 // the row) and tail, one rounding per element. The weights are widened to f32
 // once, before the rows.
 
@@ -10,6 +11,7 @@
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK-DAG: %[[EPS:.*]] = arith.constant 9.99999974E-6 : f32
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-DAG: %[[INF:.*]] = arith.constant dense<0x7F800000> : vector<8xf32>
 // CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
@@ -63,7 +65,10 @@
 // CHECK:     %[[KY:.*]] = arith.subf %[[P]], %[[COMP]]
 // CHECK:     %[[KT:.*]] = arith.addf %[[SUM]], %[[KY]]
 // CHECK:     %[[KD:.*]] = arith.subf %[[KT]], %[[SUM]]
-// CHECK:     %[[KC:.*]] = arith.subf %[[KD]], %[[KY]]
+// CHECK:     %[[KE:.*]] = arith.subf %[[KD]], %[[KY]]
+// CHECK:     %[[KA:.*]] = math.absf %[[KT]] : vector<8xf32>
+// CHECK:     %[[KF:.*]] = arith.cmpf olt, %[[KA]], %[[INF]] : vector<8xf32>
+// CHECK:     %[[KC:.*]] = arith.select %[[KF]], %[[KE]], %[[ZERO]] : vector<8xi1>, vector<8xf32>
 // CHECK:     scf.yield %[[KT]], %[[KC]]
 // CHECK:   %[[TOTAL:.*]] = vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
 // CHECK:   %[[NI:.*]] = arith.index_castui %[[N]] : index to i64

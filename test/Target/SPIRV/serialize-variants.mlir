@@ -2,14 +2,14 @@
 // RUN: spirv-val --target-env vulkan1.1 %t.spv
 // RUN: rms-opt %s --rms-spirv-pipeline | FileCheck %s
 
-// Every kernel variant (f32/f16/f64 x weight or not, static and dynamic
+// Every kernel variant (f32/f16/bf16/f64 x weight or not, static and dynamic
 // shapes) serializes into one SPIR-V module that spirv-val accepts for
 // Vulkan 1.1; a variant is one kernel whatever the shape.
 
 // CHECK: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.0, [{{.*}}StorageBuffer16BitAccess{{.*}}], [{{.*}}SPV_KHR_16bit_storage{{.*}}]>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f32>)>, Workgroup>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f64>)>, Workgroup>
-// CHECK-COUNT-6: spirv.ExecutionMode @rms_norm_{{(f16|f32|f64)_(w|nw)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
+// CHECK-COUNT-8: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
 // CHECK-NOT: spirv.EntryPoint
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
@@ -74,6 +74,38 @@ func.func @f16_nw_dyn(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %init = tensor.empty(%d0, %d1) : tensor<?x?xf16>
   %y = rms.norm ins(%x : tensor<?x?xf16>) outs(%init : tensor<?x?xf16>) epsilon(1.000000e-05) -> tensor<?x?xf16>
   return %y : tensor<?x?xf16>
+}
+
+func.func @bf16_w_static(%x: tensor<3x4099xbf16>, %w: tensor<4099xbf16>) -> tensor<3x4099xbf16> {
+  %init = tensor.empty() : tensor<3x4099xbf16>
+  %y = rms.norm ins(%x, %w : tensor<3x4099xbf16>, tensor<4099xbf16>) outs(%init : tensor<3x4099xbf16>) epsilon(1.000000e-05) -> tensor<3x4099xbf16>
+  return %y : tensor<3x4099xbf16>
+}
+
+func.func @bf16_w_dyn(%x: tensor<?x?xbf16>, %w: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xbf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xbf16>
+  %y = rms.norm ins(%x, %w : tensor<?x?xbf16>, tensor<?xbf16>) outs(%init : tensor<?x?xbf16>) epsilon(1.000000e-05) -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}
+
+func.func @bf16_nw_static(%x: tensor<3x4099xbf16>) -> tensor<3x4099xbf16> {
+  %init = tensor.empty() : tensor<3x4099xbf16>
+  %y = rms.norm ins(%x : tensor<3x4099xbf16>) outs(%init : tensor<3x4099xbf16>) epsilon(1.000000e-05) -> tensor<3x4099xbf16>
+  return %y : tensor<3x4099xbf16>
+}
+
+func.func @bf16_nw_dyn(%x: tensor<?x?xbf16>) -> tensor<?x?xbf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xbf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xbf16>
+  %y = rms.norm ins(%x : tensor<?x?xbf16>) outs(%init : tensor<?x?xbf16>) epsilon(1.000000e-05) -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
 }
 
 func.func @f64_w_static(%x: tensor<3x4099xf64>, %w: tensor<4099xf64>) -> tensor<3x4099xf64> {

@@ -39,6 +39,8 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <limits>
+
 namespace mlir::rms {
 #define GEN_PASS_DEF_RMSVECTORIZE
 #include "rms/Dialect/Rms/Transforms/Passes.h.inc"
@@ -177,12 +179,26 @@ private:
     return stored == accType ? loaded
                              : arith::ExtFOp::create(b, accVecType, loaded);
   }
+  /// A scalar or splat constant `v` of the float (vector) type `type`.
+  Value constantLike(Type type, double v) {
+    if (auto vectorType = dyn_cast<VectorType>(type))
+      return splat(vectorType, v);
+    return arith::ConstantOp::create(b, b.getFloatAttr(type, v));
+  }
   /// Kahan-adds `value` into the compensated sum (`sum`, `compensation`).
+  /// Once the sum overflows to infinity the compensation is dropped: it
+  /// would be `inf - inf` and turn the infinite sum into NaN.
   void compensatedAdd(Value &sum, Value &compensation, Value value) {
+    Type type = sum.getType();
     Value y = arith::SubFOp::create(b, value, compensation);
     Value t = arith::AddFOp::create(b, sum, y);
-    compensation =
+    Value error =
         arith::SubFOp::create(b, arith::SubFOp::create(b, t, sum), y);
+    Value finite = arith::CmpFOp::create(
+        b, arith::CmpFPredicate::OLT, math::AbsFOp::create(b, t),
+        constantLike(type, std::numeric_limits<double>::infinity()));
+    compensation = arith::SelectOp::create(b, finite, error,
+                                           constantLike(type, 0.0));
     sum = t;
   }
   /// The end of the unrolled part of [begin, end): whole multiples of
