@@ -12,6 +12,8 @@ PACKAGES=(
   # The Vulkan target: loader and headers, Mesa's lavapipe (a CPU Vulkan
   # driver, so the GPU path runs and is tested everywhere), spirv-val.
   libvulkan-dev mesa-vulkan-drivers spirv-tools
+  # The Metal target: SPIRV-Cross turns the kernels into MSL.
+  libspirv-cross-c-shared-dev
   # The float64 references of the integration tests.
   python3 python3-numpy
 )

@@ -20,4 +20,10 @@ void mlir::rms::registerPipelines() {
       "Lower rms and the tensor code around it to SPIR-V compute kernels "
       "(one spirv.module) and the host code that dispatches them",
       buildSPIRVPipeline);
+  PassPipelineRegistration<MetalPipelineOptions>(
+      "rms-metal-pipeline",
+      "Lower rms and the tensor code around it to kernels for Metal (SPIR-V "
+      "that rms-translate --mlir-to-msl turns into Metal Shading Language) "
+      "and the host code that dispatches them",
+      buildMetalPipeline);
 }

@@ -3,7 +3,9 @@
 // Builds `--rms-spirv-pipeline`: tensor-level rms down to SPIR-V compute
 // kernels (one spirv.module) plus the host code that dispatches them
 // (buffer allocations and gpu.launch_func ops), which `rms-run
-// --target=vulkan` executes through Vulkan.
+// --target=vulkan` executes through Vulkan; and `--rms-metal-pipeline`, the
+// same kernels without f64, which `rms-translate --mlir-to-msl` turns into
+// Metal source through SPIRV-Cross.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,8 +23,8 @@
 
 using namespace mlir;
 
-void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
-                                   const SPIRVPipelineOptions &options) {
+static void buildKernelPipeline(OpPassManager &pm, int64_t workgroupSize,
+                                StringRef target) {
   // 1. Bufferize the whole module with identity layouts at function
   //    boundaries: kernels take plain contiguous buffers.
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -33,9 +35,10 @@ void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
 
   // 2. Each rms.norm becomes a launch of a one-row-per-workgroup kernel in
   //    gpu.module @rms_kernels, which carries the Vulkan target environment.
-  ConvertRmsToGPUOptions gpu;
-  gpu.workgroupSize = options.workgroupSize;
-  pm.addPass(createConvertRmsToGPU(gpu));
+  rms::ConvertRmsToGPUOptions gpu;
+  gpu.workgroupSize = workgroupSize;
+  gpu.target = target.str();
+  pm.addPass(rms::createConvertRmsToGPU(gpu));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -49,4 +52,14 @@ void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
   OpPassManager &spirvModule = pm.nest<spirv::ModuleOp>();
   spirvModule.addPass(spirv::createSPIRVLowerABIAttributesPass());
   spirvModule.addPass(spirv::createSPIRVUpdateVCEPass());
+}
+
+void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
+                                   const SPIRVPipelineOptions &options) {
+  buildKernelPipeline(pm, options.workgroupSize, "vulkan");
+}
+
+void mlir::rms::buildMetalPipeline(OpPassManager &pm,
+                                   const MetalPipelineOptions &options) {
+  buildKernelPipeline(pm, options.workgroupSize, "metal");
 }

@@ -157,11 +157,13 @@ def run(rms_run, mlir_path, function, inputs, outputs, target="cpu", extra=()):
 
 
 def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
-             target="cpu", seed=0, x_range=(-10.0, 10.0), rewrite=None):
+             target="cpu", seed=0, x_range=(-10.0, 10.0), rewrite=None,
+             extra=()):
     """Compiles, runs and checks one norm. Returns (ok, figure).
 
     `rewrite`, if given, is a command (a list) that rewrites the MLIR file
-    before it runs, reading it from stdin and writing it to stdout.
+    before it runs, reading it from stdin and writing it to stdout; `extra`
+    holds more rms-run arguments.
     """
     rng = np.random.default_rng(seed)
     os.makedirs(workdir, exist_ok=True)
@@ -181,7 +183,7 @@ def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
         inputs.append(os.path.join(workdir, f"{name}.w.npy"))
         np.save(inputs[1], ws)
     out = os.path.join(workdir, f"{name}.y.npy")
-    run(rms_run, mlir, name, inputs, [out], target=target)
+    run(rms_run, mlir, name, inputs, [out], target=target, extra=extra)
     y = np.load(out)
     if y.shape != tuple(shape) or y.dtype != np.dtype(NPY_DTYPE[dtype]):
         return False, f"got {y.dtype}{y.shape}"

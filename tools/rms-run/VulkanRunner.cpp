@@ -175,6 +175,12 @@ Error VulkanRunner::Impl::init() {
   properties2.pNext = &subgroup;
   vkGetPhysicalDeviceProperties2(physical, &properties2);
   subgroupSize = subgroup.subgroupSize;
+  // The kernels sum each subgroup's partials with a subgroup reduction.
+  if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
+      !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT))
+    return fail(llvm::Twine("Vulkan device '") + properties.deviceName +
+                "' has no subgroup arithmetic in compute shaders, which the "
+                "rms kernels use");
 
   uint32_t families = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &families, nullptr);

@@ -17,10 +17,11 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     and epsilon). Each workgroup of `workgroup-size` invocations normalizes
     one row: the invocations stride over the row accumulating blocked partial
     sums of squares in f32 (f64 for f64 data), four elements per loop
-    iteration (lavapipe caps an invocation at 65535 loop iterations), publish
-    them in workgroup memory, meet at one barrier, each add all partials in
-    the same order (so every invocation computes the same scale, for any
-    subgroup size, without subgroup operations or atomics), and stride over
+    iteration (lavapipe caps an invocation at 65535 loop iterations), add
+    them per subgroup (`gpu.subgroup_reduce`), publish each subgroup's sum
+    from its first lane in workgroup memory, meet at one barrier, each add
+    the subgroups' sums in the same order (so every invocation computes the
+    same scale, for any subgroup size read at run time), and stride over
     the row again to write the result. Loops that may run no iteration and
     carry values are guarded: the SPIR-V lowering of scf.for leaves their
     results undefined otherwise. Buffers travel
@@ -52,7 +53,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"workgroupSize", "workgroup-size", "int64_t", /*default=*/"64",
-           "Invocations per workgroup (one workgroup per row)">
+           "Invocations per workgroup (one workgroup per row)">,
+    Option<"target", "target", "std::string", /*default=*/"\"vulkan\"",
+           "The API the kernels are for: `vulkan`, or `metal` (through "
+           "SPIR-V to MSL: no f64, as Metal has no double)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

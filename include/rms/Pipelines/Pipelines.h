@@ -74,6 +74,18 @@ struct SPIRVPipelineOptions
 /// SPIR-V kernels in one spirv.module plus the host code that dispatches them.
 void buildSPIRVPipeline(OpPassManager &pm, const SPIRVPipelineOptions &options);
 
+struct MetalPipelineOptions
+    : public PassPipelineOptions<MetalPipelineOptions> {
+  PassOptions::Option<int64_t> workgroupSize{
+      *this, "workgroup-size",
+      llvm::cl::desc("Threads per threadgroup (one threadgroup per row)"),
+      llvm::cl::init(256)};
+};
+
+/// The kernels of `buildSPIRVPipeline` for Metal (no f64), for
+/// `rms-translate --mlir-to-msl`.
+void buildMetalPipeline(OpPassManager &pm, const MetalPipelineOptions &options);
+
 /// Registers all named pipelines of rms with the pass registry.
 void registerPipelines();
 

@@ -45,14 +45,22 @@ static StringRef typeName(Type type) {
   return "f64";
 }
 
-/// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use.
-static spirv::TargetEnvAttr vulkanTargetEnv(MLIRContext *ctx) {
+/// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use; for Metal the
+/// same without f64.
+static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
   using spirv::Capability;
   using spirv::Extension;
+  SmallVector<Capability> capabilities = {
+      Capability::Shader,
+      Capability::Float16,
+      Capability::Int16,
+      Capability::StorageBuffer16BitAccess,
+      Capability::GroupNonUniform,
+      Capability::GroupNonUniformArithmetic};
+  if (withF64)
+    capabilities.insert(capabilities.begin() + 2, Capability::Float64);
   auto triple = spirv::VerCapExtAttr::get(
-      spirv::Version::V_1_3,
-      {Capability::Shader, Capability::Float16, Capability::Float64,
-       Capability::Int16, Capability::StorageBuffer16BitAccess},
+      spirv::Version::V_1_3, capabilities,
       {Extension::SPV_KHR_storage_buffer_storage_class,
        Extension::SPV_KHR_16bit_storage},
       ctx);
@@ -268,12 +276,25 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
         rest, n, step, ValueRange{zero}, [&](Value j, ValueRange acc) {
           return SmallVector<Value>{arith::AddFOp::create(b, acc[0], square(j))};
         });
-    memref::StoreOp::create(b, arith::AddFOp::create(b, blocks[0], tail[0]),
-                            shared, ValueRange{tid});
+    // The subgroup adds its partials (simd_sum on Metal); its first lane
+    // publishes the sum in workgroup memory.
+    Value partial = arith::AddFOp::create(b, blocks[0], tail[0]);
+    Value subgroupSum = gpu::SubgroupReduceOp::create(
+        b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
+    Value firstLane = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
+        index(0));
+    scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
+      memref::StoreOp::create(b, subgroupSum, shared,
+                              ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
+      scf::YieldOp::create(b);
+    });
     gpu::BarrierOp::create(b);
-    // Every invocation adds the partials in the same order: same scale.
+    // Every invocation adds the subgroups' sums in the same order: same
+    // scale.
     SmallVector<Value> total = guardedFor(
-        index(0), step, index(1), ValueRange{zero},
+        index(0), gpu::NumSubgroupsOp::create(b, nullptr), index(1),
+        ValueRange{zero},
         [&](Value k, ValueRange acc) {
           return SmallVector<Value>{arith::AddFOp::create(
               b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
@@ -342,9 +363,21 @@ struct ConvertRmsToGPUPass
       module.emitError("convert-rms-to-gpu: workgroup-size must be >= 1");
       return signalPassFailure();
     }
+    if (target != "vulkan" && target != "metal") {
+      module.emitError("convert-rms-to-gpu: target must be vulkan or metal, "
+                       "not '")
+          << target << "'";
+      return signalPassFailure();
+    }
+    bool metal = target == "metal";
     for (NormOp op : norms) {
       if (!op.hasPureBufferSemantics()) {
         op.emitOpError("must be bufferized before convert-rms-to-gpu");
+        return signalPassFailure();
+      }
+      if (metal && op.getElementType().isF64()) {
+        op.emitOpError("with f64 data is not supported on Metal (it has no "
+                       "double type)");
         return signalPassFailure();
       }
       for (Value operand : op->getOperands())
@@ -361,7 +394,7 @@ struct ConvertRmsToGPUPass
     if (!kernels) {
       OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
       kernels = gpu::GPUModuleOp::create(top, module.getLoc(), "rms_kernels");
-      kernels->setAttr(spirv::getTargetEnvAttrName(), vulkanTargetEnv(ctx));
+      kernels->setAttr(spirv::getTargetEnvAttrName(), kernelTargetEnv(ctx, !metal));
     }
 
     for (NormOp op : norms) {

@@ -16,10 +16,11 @@
 
 // The kernel: blocked partial sums of squares per invocation in f32 (4
 // accumulators over blocks, then the block sums; loops that may run no
-// iteration are guarded), a tail loop, the partials published in workgroup
-// memory, one barrier, every invocation adds all partials in the same order,
-// then the scaling stride.
-// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
+// iteration are guarded), a tail loop, a subgroup reduction whose first
+// lane publishes the subgroup's sum in workgroup memory, one barrier, every
+// invocation adds the subgroups' sums in the same order, then the scaling
+// stride.
+// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
 // CHECK: gpu.func @[[KERNEL]](%[[KX:.*]]: memref<?xf16>, %[[KW:.*]]: memref<?xf16>, %[[KY:.*]]: memref<?xf16>, %[[KROWS:.*]]: index, %[[KN:.*]]: index) kernel attributes {spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
 // CHECK:   %[[SHARED:.*]] = memref.alloc() : memref<32xf32, 3>
 // CHECK:   %[[TID:.*]] = gpu.thread_id x
@@ -33,10 +34,16 @@
 // CHECK:     %[[TAIL:.*]] = scf.if %{{.*}} -> (f32) {
 // CHECK:       scf.for %{{.*}} step %c32 iter_args
 // CHECK:     %[[PARTIAL:.*]] = arith.addf %[[BLOCKS]], %[[TAIL]] : f32
-// CHECK:     memref.store %[[PARTIAL]], %[[SHARED]][%[[TID]]] : memref<32xf32, 3>
+// CHECK:     %[[SUBGROUP:.*]] = gpu.subgroup_reduce add %[[PARTIAL]] : (f32) -> f32
+// CHECK:     %[[LANE:.*]] = gpu.lane_id
+// CHECK:     %[[FIRST:.*]] = arith.cmpi eq, %[[LANE]], %c0
+// CHECK:     scf.if %[[FIRST]] {
+// CHECK:       %[[SG:.*]] = gpu.subgroup_id : index
+// CHECK:       memref.store %[[SUBGROUP]], %[[SHARED]][%[[SG]]] : memref<32xf32, 3>
 // CHECK:     gpu.barrier
 // CHECK-NOT: gpu.barrier
-// CHECK:     scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args
+// CHECK:     %[[NSG:.*]] = gpu.num_subgroups : index
+// CHECK:     scf.for %{{.*}} = %c0 to %[[NSG]] step %c1 iter_args
 // CHECK:       memref.load %[[SHARED]]
 // CHECK:     math.sqrt
 // CHECK:     scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c128 {

@@ -6,7 +6,7 @@
 // shapes) serializes into one SPIR-V module that spirv-val accepts for
 // Vulkan 1.1; a variant is one kernel whatever the shape.
 
-// CHECK: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.0, [{{.*}}StorageBuffer16BitAccess{{.*}}], [{{.*}}SPV_KHR_16bit_storage{{.*}}]>
+// CHECK: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.3, [{{.*}}GroupNonUniformArithmetic{{.*}}StorageBuffer16BitAccess{{.*}}GroupNonUniform], [{{.*}}SPV_KHR_16bit_storage{{.*}}]>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f32>)>, Workgroup>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f64>)>, Workgroup>
 // CHECK-COUNT-8: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)}}_eps0x3727c5ac "LocalSize", 64, 1, 1

@@ -1,0 +1,166 @@
+// RUN: rms-opt %s --rms-metal-pipeline | rms-translate --mlir-to-msl --msl-manifest=%t.json | FileCheck %s
+// RUN: rms-opt %s --rms-metal-pipeline | rms-translate --mlir-to-msl -o %t.metal
+// RUN: %python %S/../../lib/check-msl-manifest.py %t.metal %t.json | FileCheck %s --check-prefix=MANIFEST
+
+// Every Metal variant (f32/f16/bf16 x weight or not, static and dynamic
+// shapes: one kernel per variant) in one MSL 2.1 source: the shared header
+// and types once, then each kernel with explicit [[buffer(i)]] in the order
+// x, [weight,] y, rows, n; simd_sum over each simdgroup, whose first lane
+// publishes the sum in threadgroup memory; one barrier; every thread adds
+// the simdgroups' sums. bf16 travels as ushort bits. The manifest agrees with the source (test/lib/check-msl-manifest.py).
+
+// CHECK: #include <metal_stdlib>
+// CHECK: using namespace metal;
+// CHECK: struct rms_partials_256
+// CHECK-NEXT: {
+// CHECK-NEXT:     spvUnsafeArray<float, 256> _m0;
+// CHECK: struct rms_buffer_float
+// CHECK-NEXT: {
+// CHECK-NEXT:     float data[1];
+// CHECK: struct rms_scalar_uint
+// CHECK-NEXT: {
+// CHECK-NEXT:     uint value;
+
+// CHECK: kernel void rms_norm_f32_w_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]], uint gl_NumSubgroups {{\[\[}}simdgroups_per_threadgroup]], uint gl_SubgroupID {{\[\[}}simdgroup_index_in_threadgroup]], uint gl_SubgroupInvocationID {{\[\[}}thread_index_in_simdgroup]], uint3 gl_NumWorkGroups {{\[\[}}threadgroups_per_grid]], uint3 gl_WorkGroupID {{\[\[}}threadgroup_position_in_grid]], uint3 gl_LocalInvocationID {{\[\[}}thread_position_in_threadgroup]])
+// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     float [[SUM:_[0-9]+]] = simd_sum(
+// CHECK:     if (gl_SubgroupInvocationID == 0u)
+// CHECK:       partials._m0[gl_SubgroupID] = [[SUM]];
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK-NOT: threadgroup_barrier
+// CHECK:     for (; int({{_[0-9]+}}) < int(gl_NumSubgroups); )
+// CHECK:       partials._m0[
+// CHECK:     1.0 / sqrt(
+// CHECK:     y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
+
+// CHECK: kernel void rms_norm_f32_nw_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+
+// CHECK: struct rms_buffer_half
+// CHECK-NEXT: {
+// CHECK-NEXT:     half data[1];
+// CHECK: kernel void rms_norm_f16_w_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     float(x.data[
+// CHECK:     simd_sum(
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK:     y.data[{{.*}}] = half((float(x.data[{{.*}}]) * {{.*}}) * float(weight.data[
+// CHECK: kernel void rms_norm_f16_nw_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK: struct rms_buffer_ushort
+// CHECK-NEXT: {
+// CHECK-NEXT:     ushort data[1];
+// CHECK: kernel void rms_norm_bf16_w_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     as_type<float>(uint(x.data[{{.*}}]) << 16u)
+// CHECK:     simd_sum(
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK:     y.data[{{.*}}] = ushort(
+// CHECK: kernel void rms_norm_bf16_nw_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK-NOT: kernel void
+// CHECK-NOT: double
+
+// MANIFEST: rms_norm_f32_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: 6 kernels, manifest agrees with the source
+
+func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
+  %i = tensor.empty() : tensor<8x4096xf32>
+  %y = rms.norm ins(%x, %w : tensor<8x4096xf32>, tensor<4096xf32>) outs(%i : tensor<8x4096xf32>) epsilon(1.0e-05) -> tensor<8x4096xf32>
+  return %y : tensor<8x4096xf32>
+}
+
+func.func @f32_w_dyn(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf32>
+  %y = rms.norm ins(%x, %w : tensor<?x?xf32>, tensor<?xf32>) outs(%init : tensor<?x?xf32>) epsilon(1.000000e-05) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+func.func @f32_nw_static(%x: tensor<3x4099xf32>) -> tensor<3x4099xf32> {
+  %init = tensor.empty() : tensor<3x4099xf32>
+  %y = rms.norm ins(%x : tensor<3x4099xf32>) outs(%init : tensor<3x4099xf32>) epsilon(1.000000e-05) -> tensor<3x4099xf32>
+  return %y : tensor<3x4099xf32>
+}
+
+func.func @f32_nw_dyn(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf32>
+  %y = rms.norm ins(%x : tensor<?x?xf32>) outs(%init : tensor<?x?xf32>) epsilon(1.000000e-05) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+func.func @f16_w_static(%x: tensor<3x4099xf16>, %w: tensor<4099xf16>) -> tensor<3x4099xf16> {
+  %init = tensor.empty() : tensor<3x4099xf16>
+  %y = rms.norm ins(%x, %w : tensor<3x4099xf16>, tensor<4099xf16>) outs(%init : tensor<3x4099xf16>) epsilon(1.000000e-05) -> tensor<3x4099xf16>
+  return %y : tensor<3x4099xf16>
+}
+
+func.func @f16_w_dyn(%x: tensor<?x?xf16>, %w: tensor<?xf16>) -> tensor<?x?xf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf16>
+  %y = rms.norm ins(%x, %w : tensor<?x?xf16>, tensor<?xf16>) outs(%init : tensor<?x?xf16>) epsilon(1.000000e-05) -> tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}
+
+func.func @f16_nw_static(%x: tensor<3x4099xf16>) -> tensor<3x4099xf16> {
+  %init = tensor.empty() : tensor<3x4099xf16>
+  %y = rms.norm ins(%x : tensor<3x4099xf16>) outs(%init : tensor<3x4099xf16>) epsilon(1.000000e-05) -> tensor<3x4099xf16>
+  return %y : tensor<3x4099xf16>
+}
+
+func.func @f16_nw_dyn(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xf16>
+  %y = rms.norm ins(%x : tensor<?x?xf16>) outs(%init : tensor<?x?xf16>) epsilon(1.000000e-05) -> tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}
+
+func.func @bf16_w_static(%x: tensor<3x4099xbf16>, %w: tensor<4099xbf16>) -> tensor<3x4099xbf16> {
+  %init = tensor.empty() : tensor<3x4099xbf16>
+  %y = rms.norm ins(%x, %w : tensor<3x4099xbf16>, tensor<4099xbf16>) outs(%init : tensor<3x4099xbf16>) epsilon(1.000000e-05) -> tensor<3x4099xbf16>
+  return %y : tensor<3x4099xbf16>
+}
+
+func.func @bf16_w_dyn(%x: tensor<?x?xbf16>, %w: tensor<?xbf16>) -> tensor<?x?xbf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xbf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xbf16>
+  %y = rms.norm ins(%x, %w : tensor<?x?xbf16>, tensor<?xbf16>) outs(%init : tensor<?x?xbf16>) epsilon(1.000000e-05) -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}
+
+func.func @bf16_nw_static(%x: tensor<3x4099xbf16>) -> tensor<3x4099xbf16> {
+  %init = tensor.empty() : tensor<3x4099xbf16>
+  %y = rms.norm ins(%x : tensor<3x4099xbf16>) outs(%init : tensor<3x4099xbf16>) epsilon(1.000000e-05) -> tensor<3x4099xbf16>
+  return %y : tensor<3x4099xbf16>
+}
+
+func.func @bf16_nw_dyn(%x: tensor<?x?xbf16>) -> tensor<?x?xbf16> {
+  %c0 = arith.constant 0 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xbf16>
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xbf16>
+  %init = tensor.empty(%d0, %d1) : tensor<?x?xbf16>
+  %y = rms.norm ins(%x : tensor<?x?xbf16>) outs(%init : tensor<?x?xbf16>) epsilon(1.000000e-05) -> tensor<?x?xbf16>
+  return %y : tensor<?x?xbf16>
+}

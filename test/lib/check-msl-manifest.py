@@ -1,0 +1,67 @@
+"""Checks a --msl-manifest against the MSL source it describes.
+
+For every kernel: the entry point exists, its [[buffer(i)]] parameters have
+the manifest's indices, names and element types (read from the struct
+definitions), its threadgroup array has threads_per_threadgroup[0] floats
+(threadgroup_memory_bytes), and the element type matches the variant.
+Prints one line per kernel; exits non-zero on any disagreement.
+"""
+
+import json
+import re
+import sys
+
+MSL_TYPE = {"f16": "half", "f32": "float", "bf16": "ushort"}
+
+source = open(sys.argv[1]).read()
+manifest = json.load(open(sys.argv[2]))
+
+structs = {}
+for name, body in re.findall(r"^struct (\w+)\n\{\n(.*?)\n\};", source, re.M | re.S):
+    structs[name] = body.strip()
+
+kernels = dict(re.findall(r"^kernel void (\w+)\((.*)\)$", source, re.M))
+errors = []
+described = [k["entry_point"] for k in manifest["kernels"]]
+if sorted(described) != sorted(kernels):
+    errors.append(f"entry points differ: manifest {described}, source {sorted(kernels)}")
+
+for kernel in manifest["kernels"]:
+    name = kernel["entry_point"]
+    if name not in kernels:
+        continue
+    problems = []
+    params = re.findall(r"device (\w+)& (\w+) \[\[buffer\((\d+)\)\]\]", kernels[name])
+    in_source = []
+    for struct, param, index in params:
+        member = re.match(r"(\w+) (?:data\[1\]|value);", structs.get(struct, ""))
+        in_source.append((int(index), param, member.group(1) if member else "?"))
+    in_manifest = [(b["index"], b["name"], b["type"]) for b in kernel["buffers"]]
+    if in_source != in_manifest:
+        problems.append(f"buffers: source {in_source}, manifest {in_manifest}")
+    if in_source and in_source[0][2] != MSL_TYPE[kernel["element_type"]]:
+        problems.append(f"element type {kernel['element_type']} stored as {in_source[0][2]}")
+    if kernel["weight"] != any(p == "weight" for _, p, _ in in_source):
+        problems.append("weight flag disagrees with the buffers")
+    # The kernel's body runs to the next top-level closing brace.
+    body = source[source.index(f"kernel void {name}("):]
+    body = body[:body.index("\n}\n")]
+    shared = re.search(r"threadgroup (\w+) partials;", body)
+    size = None
+    if shared:
+        array = re.search(r"spvUnsafeArray<float, (\d+)>", structs.get(shared.group(1), ""))
+        size = int(array.group(1)) if array else None
+    threads = kernel["threads_per_threadgroup"][0]
+    if size != threads or kernel["threadgroup_memory_bytes"] != 4 * threads:
+        problems.append(f"threadgroup memory of {size} floats for {threads} threads")
+    if body.count("threadgroup_barrier(") != 1:
+        problems.append("not exactly one threadgroup_barrier")
+    errors += [f"{name}: {p}" for p in problems]
+    print(f"{name}: {len(in_source)} buffers, {threads} threads, "
+          f"{'agrees' if not problems else 'DISAGREES'}")
+
+for error in errors:
+    print("error:", error)
+if errors:
+    sys.exit(1)
+print(f"{len(kernels)} kernels, manifest agrees with the source")
