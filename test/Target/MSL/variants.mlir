@@ -1,5 +1,6 @@
 // RUN: rms-opt %s --rms-metal-pipeline | rms-translate --mlir-to-msl --msl-manifest=%t.json | FileCheck %s
 // RUN: rms-opt %s --rms-metal-pipeline | rms-translate --mlir-to-msl -o %t.metal
+// RUN: %msl_syntax_check %t.metal
 // RUN: %python %S/../../lib/check-msl-manifest.py %t.metal %t.json | FileCheck %s --check-prefix=MANIFEST
 
 // Every Metal variant (f32/f16/bf16 x weight or not, static and dynamic
@@ -7,7 +8,8 @@
 // and types once, then each kernel with explicit [[buffer(i)]] in the order
 // x, [weight,] y, rows, n; simd_sum over each simdgroup, whose first lane
 // publishes the sum in threadgroup memory; one barrier; every thread adds
-// the simdgroups' sums. bf16 travels as ushort bits. The manifest agrees with the source (test/lib/check-msl-manifest.py).
+// the simdgroups' sums. bf16 travels as ushort bits. The source passes a
+// syntax and type check (clang, C++ for OpenCL, test/lib/metal-shim). The manifest agrees with the source (test/lib/check-msl-manifest.py).
 
 // CHECK: #include <metal_stdlib>
 // CHECK: using namespace metal;

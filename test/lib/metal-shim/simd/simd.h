@@ -1,0 +1,1 @@
+// Empty: the generated MSL includes it, and uses nothing from it.
