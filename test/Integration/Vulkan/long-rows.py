@@ -6,7 +6,7 @@
 # Vulkan device, against the float64 reference.
 
 # CHECK-NOT: FAIL
-# CHECK: 7 of 7 cases within tolerance
+# CHECK: 8 of 8 cases within tolerance
 
 import os
 import sys
@@ -19,6 +19,7 @@ CASES = [
     ("f32_1x1", (1, 1), "f32", True, 1e-5, (False, False)),
     ("f16_1x8192_dyn", (1, 8192), "f16", True, 1e-5, (True, True)),
     ("f32_1x65536", (1, 65536), "f32", True, 1e-5, (False, False)),
+    ("bf16_2x65537", (2, 65537), "bf16", True, 1e-5, (False, False)),
     ("f32_1x1048576", (1, 1 << 20), "f32", True, 1e-5, (False, False)),
     ("f64_1048573", ((1 << 20) - 3,), "f64", False, 0.0, (True,)),
     ("f32_65536x64", (65536, 64), "f32", True, 1e-5, (False, False)),
