@@ -32,6 +32,9 @@ struct Buffer {
   uint32_t index;
   std::string name;    // x, weight, y, rows or n
   std::string mslType; // the element type in the MSL source
+
+  /// rows and n: one uint each, not an array.
+  bool isScalar() const { return name == "rows" || name == "n"; }
 };
 
 /// What the manifest says about one kernel.
@@ -234,7 +237,7 @@ static FailureOr<std::string> compile(spirv::ModuleOp module,
       continue;
     const Buffer &buffer = kernel.buffers[binding];
     spvc_compiler_set_name(compiler, list[i].id, buffer.name.c_str());
-    bool scalar = buffer.name == "rows" || buffer.name == "n";
+    bool scalar = buffer.isScalar();
     std::string typeName =
         (scalar ? "rms_scalar_" : "rms_buffer_") + buffer.mslType;
     spvc_compiler_set_name(compiler, list[i].base_type_id, typeName.c_str());
@@ -303,7 +306,7 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
                 json.attribute("index", buffer.index);
                 json.attribute("name", buffer.name);
                 json.attribute("type", buffer.mslType);
-                bool scalar = buffer.name == "rows" || buffer.name == "n";
+                bool scalar = buffer.isScalar();
                 json.attribute("kind", scalar ? "constant" : "array");
                 json.attribute("elements", buffer.name == "weight" ? "n"
                                            : scalar               ? "1"
