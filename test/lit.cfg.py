@@ -37,9 +37,9 @@ config.substitutions.append(("%clangxx", os.path.join(config.llvm_tools_dir, "cl
 # The MSL tests check the generated source's syntax and types with clang's
 # C++ for OpenCL against a stand-in for <metal_stdlib> (test/lib/metal-shim).
 config.substitutions.append(("%msl_syntax_check", " ".join([
-    os.path.join(config.llvm_tools_dir, "clang"), "-x", "clcpp", "-cl-std=clc++2021",
-    "-Xclang", "-finclude-default-header", "-fsyntax-only", "-Wno-unknown-attributes",
-    "-Werror", "-I", os.path.join(config.test_source_root, "lib", "metal-shim")])))
+    config.python_numpy, os.path.join(config.test_source_root, "lib", "msl-syntax-check.py"),
+    os.path.join(config.llvm_tools_dir, "clang"),
+    os.path.join(config.test_source_root, "lib", "metal-shim")])))
 config.substitutions.append(("%llvm_include_dir", config.llvm_include_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%rms_include_dir", os.path.join(config.rms_src_root, "include")))

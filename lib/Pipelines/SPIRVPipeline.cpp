@@ -23,7 +23,8 @@
 
 using namespace mlir;
 
-static void buildKernelPipeline(OpPassManager &pm, int64_t workgroupSize,
+template <typename Options>
+static void buildKernelPipeline(OpPassManager &pm, const Options &options,
                                 StringRef target) {
   // 1. Bufferize the whole module with identity layouts at function
   //    boundaries: kernels take plain contiguous buffers.
@@ -33,10 +34,14 @@ static void buildKernelPipeline(OpPassManager &pm, int64_t workgroupSize,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
 
-  // 2. Each rms.norm becomes a launch of a one-row-per-workgroup kernel in
-  //    gpu.module @rms_kernels, which carries the Vulkan target environment.
+  // 2. Each rms.norm becomes a launch of kernels in gpu.module @rms_kernels,
+  //    which carries the Vulkan target environment: a vectorized kernel for
+  //    rows the vector width divides, a scalar one for the others.
   rms::ConvertRmsToGPUOptions gpu;
-  gpu.workgroupSize = workgroupSize;
+  gpu.workgroupSize = options.workgroupSize;
+  gpu.rowsPerWorkgroup = options.rowsPerWorkgroup;
+  gpu.shortRowLimit = options.shortRowLimit;
+  gpu.vectorWidth = options.vectorWidth;
   gpu.target = target.str();
   pm.addPass(rms::createConvertRmsToGPU(gpu));
   pm.addPass(createCanonicalizerPass());
@@ -44,8 +49,8 @@ static void buildKernelPipeline(OpPassManager &pm, int64_t workgroupSize,
 
   // 3. Kernels to SPIR-V. Math first: convert-gpu-to-spirv does not lower
   //    math.sqrt itself. Then the ABI attributes become interface variables
-  //    (descriptor set 0, one binding per kernel argument, scalars wrapped in
-  //    storage buffers) and the module requires exactly the version,
+  //    (descriptor set 0, one binding per kernel argument, the sizes in
+  //    uniform buffers) and the module requires exactly the version,
   //    capabilities and extensions it uses.
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToSPIRVPass());
   pm.addPass(createConvertGPUToSPIRVPass());
@@ -56,10 +61,10 @@ static void buildKernelPipeline(OpPassManager &pm, int64_t workgroupSize,
 
 void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
                                    const SPIRVPipelineOptions &options) {
-  buildKernelPipeline(pm, options.workgroupSize, "vulkan");
+  buildKernelPipeline(pm, options, "vulkan");
 }
 
 void mlir::rms::buildMetalPipeline(OpPassManager &pm,
                                    const MetalPipelineOptions &options) {
-  buildKernelPipeline(pm, options.workgroupSize, "metal");
+  buildKernelPipeline(pm, options, "metal");
 }

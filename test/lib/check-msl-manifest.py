@@ -1,9 +1,12 @@
 """Checks a --msl-manifest against the MSL source it describes.
 
 For every kernel: the entry point exists, its [[buffer(i)]] parameters have
-the manifest's indices, names and element types (read from the struct
-definitions), its threadgroup array has threads_per_threadgroup[0] floats
-(threadgroup_memory_bytes), and the element type matches the variant.
+the manifest's indices, names, address spaces (device arrays, constant
+scalars) and element types (read from the struct definitions), its
+threadgroup array has threads_per_threadgroup[0] floats
+(threadgroup_memory_bytes), the element type and vector width match the
+variant, a vectorized kernel requires n % width == 0, and the threadgroup
+count formula uses the kernel's rows_per_threadgroup and short_row_limit.
 Prints one line per kernel; exits non-zero on any disagreement.
 """
 
@@ -31,17 +34,27 @@ for kernel in manifest["kernels"]:
     if name not in kernels:
         continue
     problems = []
-    params = re.findall(r"device (\w+)& (\w+) \[\[buffer\((\d+)\)\]\]", kernels[name])
+    params = re.findall(r"(device|constant) (\w+)& (\w+) \[\[buffer\((\d+)\)\]\]",
+                        kernels[name])
     in_source = []
-    for struct, param, index in params:
+    for space, struct, param, index in params:
         member = re.match(r"(\w+) (?:data\[1\]|value);", structs.get(struct, ""))
-        in_source.append((int(index), param, member.group(1) if member else "?"))
-    in_manifest = [(b["index"], b["name"], b["type"]) for b in kernel["buffers"]]
+        kind = "constant" if space == "constant" else "array"
+        in_source.append((int(index), param, member.group(1) if member else "?", kind))
+    in_manifest = [(b["index"], b["name"], b["type"], b["kind"]) for b in kernel["buffers"]]
     if in_source != in_manifest:
         problems.append(f"buffers: source {in_source}, manifest {in_manifest}")
-    if in_source and in_source[0][2] != MSL_TYPE[kernel["element_type"]]:
-        problems.append(f"element type {kernel['element_type']} stored as {in_source[0][2]}")
-    if kernel["weight"] != any(p == "weight" for _, p, _ in in_source):
+    width = kernel["vector_width"]
+    stored = MSL_TYPE[kernel["element_type"]] + (str(width) if width > 1 else "")
+    if in_source and in_source[0][2] != stored:
+        problems.append(f"element type {kernel['element_type']} x {width} stored as {in_source[0][2]}")
+    if kernel["requires"] != (f"n % {width} == 0" if width > 1 else "nothing"):
+        problems.append(f"vector width {width} but requires {kernel['requires']!r}")
+    rows, limit = kernel["rows_per_threadgroup"], kernel["short_row_limit"]
+    groups = f"(n <= {limit} ? ceildiv(rows, {rows}) : rows)" if rows > 1 else "rows"
+    if kernel["threadgroups"][0] != f"max(min({groups}, 65535), 1)":
+        problems.append(f"threadgroups {kernel['threadgroups'][0]!r} ignore the geometry")
+    if kernel["weight"] != any(p == "weight" for _, p, _, _ in in_source):
         problems.append("weight flag disagrees with the buffers")
     # The kernel's body runs to the next top-level closing brace.
     body = source[source.index(f"kernel void {name}("):]

@@ -1,11 +1,12 @@
 //===- VulkanRunner.cpp - run rms SPIR-V kernels through Vulkan -----------===//
 //
 // Interprets the host code of `--rms-spirv-pipeline` (index arithmetic,
-// memref.alloc/dim/collapse_shape/cast, gpu.launch_func, return), records
-// every launch into one command buffer with a barrier between launches, and
-// submits it. Buffers are host-visible and coherent, which is what lavapipe
-// has anyway and keeps the runner small; scalar kernel arguments travel in
-// 4-byte storage buffers, as the SPIR-V ABI lowering declares them.
+// memref.alloc/dim/collapse_shape/cast, scf.if between kernels,
+// gpu.launch_func, return), records every launch into one command buffer
+// with a barrier between launches, and submits it. Buffers are host-visible
+// and coherent, which is what lavapipe has anyway and keeps the runner
+// small; scalar kernel arguments travel in 4-byte uniform buffers, as
+// convert-rms-to-gpu declares them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Target/SPIRV/Serialization.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -24,6 +26,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <variant>
 
 using namespace mlir;
@@ -86,7 +89,6 @@ struct Kernel {
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkPipeline pipeline = VK_NULL_HANDLE;
-  unsigned bindings = 0;
 };
 } // namespace
 
@@ -108,7 +110,10 @@ struct VulkanRunner::Impl {
   Error init();
   Expected<unsigned> createBuffer(VkDeviceSize bytes);
   Error loadShader(spirv::ModuleOp module);
-  Expected<Kernel *> getKernel(StringRef name, unsigned bindings);
+  /// The pipeline of entry point `name`, whose binding i holds a descriptor
+  /// of `types[i]`.
+  Expected<Kernel *> getKernel(StringRef name,
+                               ArrayRef<VkDescriptorType> types);
 };
 
 static int64_t elementBytes(Type type) {
@@ -244,7 +249,8 @@ Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
   b.bytes = std::max<VkDeviceSize>(bytes, 4);
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = b.bytes;
-  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  info.usage =
+      VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   VK_CHECK(vkCreateBuffer(device, &info, nullptr, &b.buffer),
            "creating a buffer");
@@ -286,17 +292,18 @@ Error VulkanRunner::Impl::loadShader(spirv::ModuleOp module) {
   return Error::success();
 }
 
-Expected<Kernel *> VulkanRunner::Impl::getKernel(StringRef name,
-                                                 unsigned bindings) {
+Expected<Kernel *>
+VulkanRunner::Impl::getKernel(StringRef name,
+                              ArrayRef<VkDescriptorType> types) {
   auto it = kernels.find(name);
   if (it != kernels.end())
     return &it->second;
   Kernel kernel;
-  kernel.bindings = bindings;
+  unsigned bindings = types.size();
   std::vector<VkDescriptorSetLayoutBinding> layoutBindings(bindings);
   for (unsigned i = 0; i < bindings; ++i) {
     layoutBindings[i].binding = i;
-    layoutBindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    layoutBindings[i].descriptorType = types[i];
     layoutBindings[i].descriptorCount = 1;
     layoutBindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
   }
@@ -376,6 +383,7 @@ struct Dispatch {
   Kernel *kernel;
   uint32_t grid[3];
   std::vector<unsigned> buffers;
+  std::vector<VkDescriptorType> types;
 };
 } // namespace
 
@@ -471,142 +479,164 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
 
   std::vector<Dispatch> dispatches;
   std::vector<View> results;
-  for (Operation &op : body) {
-    if (isa<memref::DeallocOp>(op))
-      continue;
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      for (Value v : ret.getOperands()) {
-        Expected<View> result = view(v);
-        if (!result)
-          return result.takeError();
-        results.push_back(*result);
+  // Interprets a block of host code, recording its launches.
+  std::function<Error(Block &)> interpret = [&](Block &block) -> Error {
+    for (Operation &op : block) {
+      if (isa<memref::DeallocOp, scf::YieldOp>(op))
+        continue;
+      // convert-rms-to-gpu picks a kernel by the row length: run one branch.
+      if (auto branch = dyn_cast<scf::IfOp>(op)) {
+        Expected<int64_t> condition = integer(branch.getCondition());
+        if (!condition || branch.getNumResults())
+          return fail("vulkan host: bad scf.if");
+        Region &taken =
+            *condition ? branch.getThenRegion() : branch.getElseRegion();
+        if (!taken.empty())
+          if (Error e = interpret(taken.front()))
+            return e;
+        continue;
       }
-      break;
-    }
-    if (auto dim = dyn_cast<memref::DimOp>(op)) {
-      Expected<View> source = view(dim.getSource());
-      Expected<int64_t> index = integer(dim.getIndex());
-      if (!source || !index)
-        return fail("vulkan host: bad memref.dim");
-      values[dim] = source->shape[*index];
-      continue;
-    }
-    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-      MemRefType type = alloc.getType();
-      std::vector<int64_t> shape;
-      unsigned dynamic = 0;
-      for (int64_t size : type.getShape()) {
-        if (!ShapedType::isDynamic(size)) {
-          shape.push_back(size);
-          continue;
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (Value v : ret.getOperands()) {
+          Expected<View> result = view(v);
+          if (!result)
+            return result.takeError();
+          results.push_back(*result);
         }
-        Expected<int64_t> value = integer(alloc.getDynamicSizes()[dynamic++]);
-        if (!value)
-          return value.takeError();
-        shape.push_back(*value);
+        return Error::success();
       }
-      int64_t count = 1;
-      for (int64_t size : shape)
-        count *= size;
-      Expected<unsigned> buffer =
-          vk.createBuffer(count * elementBytes(type.getElementType()));
-      if (!buffer)
-        return buffer.takeError();
-      values[alloc] = View{*buffer, shape, type.getElementType()};
-      continue;
-    }
-    // convert-rms-to-gpu reinterprets bf16 buffers as i16 with a one-to-one
-    // unrealized cast: the same buffer.
-    auto sameBuffer = [](UnrealizedConversionCastOp cast) {
-      return cast->getNumOperands() == 1 && cast->getNumResults() == 1 &&
-             isa<MemRefType>(cast.getOperand(0).getType()) &&
-             isa<MemRefType>(cast.getResult(0).getType());
-    };
-    auto cast = dyn_cast<UnrealizedConversionCastOp>(op);
-    if (isa<memref::CollapseShapeOp, memref::CastOp>(op) ||
-        (cast && sameBuffer(cast))) {
-      Expected<View> source = view(op.getOperand(0));
-      if (!source)
-        return source.takeError();
-      View result = *source;
-      if (isa<memref::CollapseShapeOp>(op)) {
+      if (auto dim = dyn_cast<memref::DimOp>(op)) {
+        Expected<View> source = view(dim.getSource());
+        Expected<int64_t> index = integer(dim.getIndex());
+        if (!source || !index)
+          return fail("vulkan host: bad memref.dim");
+        values[dim] = source->shape[*index];
+        continue;
+      }
+      if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+        MemRefType type = alloc.getType();
+        std::vector<int64_t> shape;
+        unsigned dynamic = 0;
+        for (int64_t size : type.getShape()) {
+          if (!ShapedType::isDynamic(size)) {
+            shape.push_back(size);
+            continue;
+          }
+          Expected<int64_t> value = integer(alloc.getDynamicSizes()[dynamic++]);
+          if (!value)
+            return value.takeError();
+          shape.push_back(*value);
+        }
         int64_t count = 1;
-        for (int64_t size : source->shape)
+        for (int64_t size : shape)
           count *= size;
-        result.shape = {count};
-      }
-      values[op.getResult(0)] = result;
-      continue;
-    }
-    if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
-      Dispatch dispatch;
-      gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
-      Value gridValues[3] = {grid.x, grid.y, grid.z};
-      for (int i = 0; i < 3; ++i) {
-        Expected<int64_t> size = integer(gridValues[i]);
-        if (!size)
-          return size.takeError();
-        if (*size < 0 || *size > vk.properties.limits.maxComputeWorkGroupCount[i])
-          return fail("vulkan host: grid size " + llvm::Twine(*size) +
-                      " exceeds the device limit");
-        dispatch.grid[i] = static_cast<uint32_t>(*size);
-      }
-      for (Value operand : launch.getKernelOperands()) {
-        if (isa<MemRefType>(operand.getType())) {
-          Expected<View> buffer = view(operand);
-          if (!buffer)
-            return buffer.takeError();
-          dispatch.buffers.push_back(buffer->buffer);
-          continue;
-        }
-        // Scalars travel as 32-bit integers in their own storage buffers.
-        Expected<int64_t> scalar = integer(operand);
-        if (!scalar)
-          return scalar.takeError();
-        if (*scalar > INT32_MAX || *scalar < INT32_MIN)
-          return fail("vulkan host: the scalar argument " +
-                      llvm::Twine(*scalar) + " does not fit 32 bits");
-        Expected<unsigned> buffer = vk.createBuffer(4);
+        Expected<unsigned> buffer =
+            vk.createBuffer(count * elementBytes(type.getElementType()));
         if (!buffer)
           return buffer.takeError();
-        int32_t word = static_cast<int32_t>(*scalar);
-        std::memcpy(vk.buffers[*buffer].mapped, &word, 4);
-        dispatch.buffers.push_back(*buffer);
+        values[alloc] = View{*buffer, shape, type.getElementType()};
+        continue;
       }
-      Expected<Kernel *> kernel = vk.getKernel(
-          launch.getKernelName().getValue(), dispatch.buffers.size());
-      if (!kernel)
-        return kernel.takeError();
-      dispatch.kernel = *kernel;
-      dispatches.push_back(std::move(dispatch));
-      continue;
-    }
-    SmallVector<int64_t> operands;
-    for (Value v : op.getOperands()) {
-      Expected<int64_t> value = integer(v);
+      // convert-rms-to-gpu reinterprets bf16 buffers as i16 with a one-to-one
+      // unrealized cast: the same buffer.
+      auto sameBuffer = [](UnrealizedConversionCastOp cast) {
+        return cast->getNumOperands() == 1 && cast->getNumResults() == 1 &&
+               isa<MemRefType>(cast.getOperand(0).getType()) &&
+               isa<MemRefType>(cast.getResult(0).getType());
+      };
+      auto cast = dyn_cast<UnrealizedConversionCastOp>(op);
+      if (isa<memref::CollapseShapeOp, memref::CastOp>(op) ||
+          (cast && sameBuffer(cast))) {
+        Expected<View> source = view(op.getOperand(0));
+        if (!source)
+          return source.takeError();
+        View result = *source;
+        if (isa<memref::CollapseShapeOp>(op)) {
+          int64_t count = 1;
+          for (int64_t size : source->shape)
+            count *= size;
+          result.shape = {count};
+        }
+        values[op.getResult(0)] = result;
+        continue;
+      }
+      if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
+        Dispatch dispatch;
+        gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+        Value gridValues[3] = {grid.x, grid.y, grid.z};
+        for (int i = 0; i < 3; ++i) {
+          Expected<int64_t> size = integer(gridValues[i]);
+          if (!size)
+            return size.takeError();
+          if (*size < 0 || *size > vk.properties.limits.maxComputeWorkGroupCount[i])
+            return fail("vulkan host: grid size " + llvm::Twine(*size) +
+                        " exceeds the device limit");
+          dispatch.grid[i] = static_cast<uint32_t>(*size);
+        }
+        for (Value operand : launch.getKernelOperands()) {
+          if (isa<MemRefType>(operand.getType())) {
+            Expected<View> buffer = view(operand);
+            if (!buffer)
+              return buffer.takeError();
+            dispatch.buffers.push_back(buffer->buffer);
+            dispatch.types.push_back(VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
+            continue;
+          }
+          // Scalars travel as 32-bit integers in uniform buffers of their own.
+          Expected<int64_t> scalar = integer(operand);
+          if (!scalar)
+            return scalar.takeError();
+          if (*scalar > INT32_MAX || *scalar < INT32_MIN)
+            return fail("vulkan host: the scalar argument " +
+                        llvm::Twine(*scalar) + " does not fit 32 bits");
+          Expected<unsigned> buffer = vk.createBuffer(4);
+          if (!buffer)
+            return buffer.takeError();
+          int32_t word = static_cast<int32_t>(*scalar);
+          std::memcpy(vk.buffers[*buffer].mapped, &word, 4);
+          dispatch.buffers.push_back(*buffer);
+          dispatch.types.push_back(VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER);
+        }
+        Expected<Kernel *> kernel =
+            vk.getKernel(launch.getKernelName().getValue(), dispatch.types);
+        if (!kernel)
+          return kernel.takeError();
+        dispatch.kernel = *kernel;
+        dispatches.push_back(std::move(dispatch));
+        continue;
+      }
+      SmallVector<int64_t> operands;
+      for (Value v : op.getOperands()) {
+        Expected<int64_t> value = integer(v);
+        if (!value)
+          return fail("the vulkan target cannot run the host operation '" +
+                      op.getName().getStringRef() + "'");
+        operands.push_back(*value);
+      }
+      std::optional<int64_t> value =
+          op.getNumResults() == 1 ? evalInteger(&op, operands) : std::nullopt;
       if (!value)
         return fail("the vulkan target cannot run the host operation '" +
                     op.getName().getStringRef() + "'");
-      operands.push_back(*value);
+      values[op.getResult(0)] = *value;
     }
-    std::optional<int64_t> value =
-        op.getNumResults() == 1 ? evalInteger(&op, operands) : std::nullopt;
-    if (!value)
-      return fail("the vulkan target cannot run the host operation '" +
-                  op.getName().getStringRef() + "'");
-    values[op.getResult(0)] = *value;
-  }
+    return Error::success();
+  };
+  if (Error e = interpret(body))
+    return std::move(e);
 
   // Record all launches in one command buffer, between two timestamps.
-  std::vector<VkDescriptorPoolSize> sizes(1);
-  sizes[0].type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-  sizes[0].descriptorCount = 1;
+  std::vector<VkDescriptorPoolSize> sizes = {
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
+      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}};
   for (Dispatch &d : dispatches)
-    sizes[0].descriptorCount += d.buffers.size();
+    for (VkDescriptorType type : d.types)
+      ++sizes[type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER ? 0 : 1]
+            .descriptorCount;
   VkDescriptorPoolCreateInfo poolInfo{
       VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   poolInfo.maxSets = std::max<uint32_t>(dispatches.size(), 1);
-  poolInfo.poolSizeCount = 1;
+  poolInfo.poolSizeCount = sizes.size();
   poolInfo.pPoolSizes = sizes.data();
   VkDescriptorPool pool;
   VK_CHECK(vkCreateDescriptorPool(vk.device, &poolInfo, nullptr, &pool),
@@ -646,7 +676,7 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
       writes[i].dstSet = set;
       writes[i].dstBinding = i;
       writes[i].descriptorCount = 1;
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].descriptorType = d.types[i];
       writes[i].pBufferInfo = &infos[i];
     }
     vkUpdateDescriptorSets(vk.device, writes.size(), writes.data(), 0,

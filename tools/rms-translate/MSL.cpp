@@ -6,17 +6,22 @@
 // the JSON a Metal host needs to dispatch each kernel.
 //
 // The kernels have the ABI `convert-rms-to-gpu` gives them: storage buffers
-// x, [weight,] y, rows, n at bindings 0.. of set 0, which become
-// `[[buffer(i)]]` with i the binding; rows and n are one uint each.
+// x, [weight,] y, then uniform buffers rows and n (one uint each), at
+// bindings 0.. of set 0, which become `[[buffer(i)]]` with i the binding.
+// The launch geometry (rows per threadgroup for short rows) is read from
+// the gpu.func the kernel came from, which the pipeline keeps beside the
+// spirv.module.
 //
 //===----------------------------------------------------------------------===//
 
 #include "MSL.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/SPIRV/Serialization.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -27,13 +32,13 @@
 using namespace mlir;
 
 namespace {
-/// One storage buffer of a kernel.
+/// One buffer of a kernel.
 struct Buffer {
   uint32_t index;
   std::string name;    // x, weight, y, rows or n
   std::string mslType; // the element type in the MSL source
 
-  /// rows and n: one uint each, not an array.
+  /// rows and n: one uint each in a uniform (`constant`) buffer.
   bool isScalar() const { return name == "rows" || name == "n"; }
 };
 
@@ -43,6 +48,11 @@ struct Kernel {
   std::string elementType; // f16, bf16 or f32
   bool hasWeight = false;
   float epsilon = 0;
+  int64_t vectorWidth = 1; // elements per load, which must divide n
+  // Short rows (n <= shortRowLimit) share a threadgroup, rowsPerThreadgroup
+  // of them (read from the kernel's gpu.func for the manifest).
+  int64_t rowsPerThreadgroup = 1;
+  int64_t shortRowLimit = 0;
   SmallVector<int64_t, 3> threadsPerThreadgroup;
   SmallVector<Buffer> buffers;
 };
@@ -54,7 +64,13 @@ struct ContextDeleter {
 using Context = std::unique_ptr<spvc_context_s, ContextDeleter>;
 } // namespace
 
-static StringRef mslTypeOf(Type type) {
+static std::string mslTypeOf(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type)) {
+    std::string element = mslTypeOf(vector.getElementType());
+    if (element.empty() || vector.getRank() != 1)
+      return "";
+    return element + std::to_string(vector.getNumElements());
+  }
   if (type.isF16())
     return "half";
   if (type.isF32())
@@ -84,8 +100,9 @@ static FailureOr<Kernel> describe(spirv::ModuleOp module,
   if (kernel.threadsPerThreadgroup.size() != 3)
     return func.emitError("kernel without a LocalSize execution mode");
 
-  // The storage buffers the kernel uses, by binding.
-  SmallVector<std::pair<uint32_t, Type>> bound;
+  // The buffers the kernel uses, by binding: arrays in storage buffers,
+  // scalars in uniform buffers.
+  SmallVector<std::tuple<uint32_t, Type, bool>> bound;
   llvm::StringSet<> seen;
   func.walk([&](spirv::AddressOfOp address) {
     auto global =
@@ -100,27 +117,36 @@ static FailureOr<Kernel> describe(spirv::ModuleOp module,
     Type member = block.getElementType(0);
     if (auto array = dyn_cast<spirv::RuntimeArrayType>(member))
       member = array.getElementType();
-    bound.emplace_back(*global.getBinding(), member);
+    bound.emplace_back(*global.getBinding(), member,
+                       pointer.getStorageClass() ==
+                           spirv::StorageClass::Uniform);
   });
-  llvm::sort(bound, [](auto &a, auto &b) { return a.first < b.first; });
+  llvm::sort(bound, [](auto &a, auto &b) {
+    return std::get<0>(a) < std::get<0>(b);
+  });
   kernel.hasWeight = bound.size() == 5;
   SmallVector<StringRef> names = {"x", "y", "rows", "n"};
   if (kernel.hasWeight)
     names.insert(names.begin() + 1, "weight");
   if (bound.size() != names.size())
     return func.emitError("not an rms kernel: ")
-           << bound.size() << " storage buffers, expected 4 or 5";
+           << bound.size() << " buffers, expected 4 or 5";
   for (auto [i, entry] : llvm::enumerate(bound)) {
-    StringRef type = mslTypeOf(entry.second);
-    if (entry.first != i || type.empty())
+    auto [binding, type, uniform] = entry;
+    std::string msl = mslTypeOf(type);
+    bool scalar = names[i] == "rows" || names[i] == "n";
+    if (binding != i || msl.empty() || uniform != scalar ||
+        (scalar && msl != "uint"))
       return func.emitError("not an rms kernel: binding ")
-             << entry.first << " of type " << entry.second;
-    kernel.buffers.push_back({entry.first, names[i].str(), type.str()});
+             << binding << " of type " << type;
+    kernel.buffers.push_back({binding, names[i].str(), msl});
   }
+  if (auto vector = dyn_cast<VectorType>(std::get<1>(bound.front())))
+    kernel.vectorWidth = vector.getNumElements();
   StringRef data = kernel.buffers.front().mslType;
-  kernel.elementType = data == "half"    ? "f16"
-                       : data == "float" ? "f32"
-                                         : "bf16";
+  kernel.elementType = data.starts_with("half")    ? "f16"
+                       : data.starts_with("float") ? "f32"
+                                                   : "bf16";
   // The name carries epsilon's f32 bits: rms_norm_<type>_<w|nw>_eps0x<bits>.
   StringRef bits = StringRef(kernel.entryPoint).rsplit("_eps0x").second;
   uint32_t epsilonBits = 0;
@@ -216,13 +242,19 @@ static FailureOr<std::string> compile(spirv::ModuleOp module,
   // and their block types after their content, so that kernels sharing a
   // type print it the same way.
   spvc_resources resources = nullptr;
-  const spvc_reflected_resource *list = nullptr;
-  size_t count = 0;
-  if (spvc_compiler_create_shader_resources(compiler, &resources) ||
-      spvc_resources_get_resource_list_for_type(
-          resources, SPVC_RESOURCE_TYPE_STORAGE_BUFFER, &list, &count))
+  if (spvc_compiler_create_shader_resources(compiler, &resources))
     return fail("cannot reflect the buffers");
-  for (size_t i = 0; i < count; ++i) {
+  SmallVector<spvc_reflected_resource> list;
+  for (spvc_resource_type kind : {SPVC_RESOURCE_TYPE_STORAGE_BUFFER,
+                                  SPVC_RESOURCE_TYPE_UNIFORM_BUFFER}) {
+    const spvc_reflected_resource *some = nullptr;
+    size_t count = 0;
+    if (spvc_resources_get_resource_list_for_type(resources, kind, &some,
+                                                  &count))
+      return fail("cannot reflect the buffers");
+    list.append(some, some + count);
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
     unsigned binding = spvc_compiler_get_decoration(compiler, list[i].id,
                                                     SpvDecorationBinding);
     spvc_msl_resource_binding remap;
@@ -273,6 +305,30 @@ static SmallVector<std::string> topLevelChunks(StringRef source) {
   return chunks;
 }
 
+/// Reads the launch geometry of `kernel` from the gpu.func it was lowered
+/// from (somewhere in `op`).
+static LogicalResult readGeometry(Operation *op, Kernel &kernel) {
+  gpu::GPUFuncOp source;
+  op->walk([&](gpu::GPUFuncOp func) {
+    if (func.getName() == kernel.entryPoint)
+      source = func;
+  });
+  auto rows =
+      source ? source->getAttrOfType<IntegerAttr>("rms.rows_per_workgroup")
+             : IntegerAttr();
+  auto limit = source
+                   ? source->getAttrOfType<IntegerAttr>("rms.short_row_limit")
+                   : IntegerAttr();
+  if (!rows || !limit)
+    return op->emitError("the manifest needs the gpu.func of kernel '")
+           << kernel.entryPoint
+           << "' with its rms.rows_per_workgroup and rms.short_row_limit "
+              "(the whole output of --rms-metal-pipeline)";
+  kernel.rowsPerThreadgroup = rows.getInt();
+  kernel.shortRowLimit = limit.getInt();
+  return success();
+}
+
 static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
   llvm::json::OStream json(os, 2);
   json.object([&] {
@@ -280,8 +336,12 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
     json.attribute(
         "grid",
         "rows = product of all dimensions of x but the last, n = the last; "
-        "threadgroups = (max(min(rows, 65535), 1), ceildiv(rows, that), 1); "
-        "one threadgroup per row");
+        "groups = rows_per_threadgroup rows share a threadgroup when n <= "
+        "short_row_limit, else one row each: (n <= short_row_limit ? "
+        "ceildiv(rows, rows_per_threadgroup) : rows); threadgroups = "
+        "(max(min(groups, 65535), 1), ceildiv(groups, that), 1). A variant "
+        "with vector_width 4 serves rows with n % 4 == 0; the scalar kernel "
+        "of the same variant serves any n");
     json.attributeArray("kernels", [&] {
       for (const Kernel &kernel : kernels) {
         json.object([&] {
@@ -293,9 +353,25 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
             for (int64_t size : kernel.threadsPerThreadgroup)
               json.value(size);
           });
+          json.attribute("vector_width", kernel.vectorWidth);
+          json.attribute("requires",
+                         kernel.vectorWidth > 1
+                             ? "n % " + std::to_string(kernel.vectorWidth) +
+                                   " == 0"
+                             : std::string("nothing"));
+          json.attribute("rows_per_threadgroup", kernel.rowsPerThreadgroup);
+          json.attribute("short_row_limit", kernel.shortRowLimit);
+          std::string groups =
+              kernel.rowsPerThreadgroup > 1
+                  ? llvm::formatv("(n <= {0} ? ceildiv(rows, {1}) : rows)",
+                                  kernel.shortRowLimit,
+                                  kernel.rowsPerThreadgroup)
+                        .str()
+                  : std::string("rows");
+          std::string gridX = "max(min(" + groups + ", 65535), 1)";
           json.attributeArray("threadgroups", [&] {
-            json.value("max(min(rows, 65535), 1)");
-            json.value("ceildiv(rows, max(min(rows, 65535), 1))");
+            json.value(gridX);
+            json.value("ceildiv(" + groups + ", " + gridX + ")");
             json.value("1");
           });
           json.attribute("threadgroup_memory_bytes",
@@ -308,16 +384,20 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
                 json.attribute("type", buffer.mslType);
                 bool scalar = buffer.isScalar();
                 json.attribute("kind", scalar ? "constant" : "array");
-                json.attribute("elements", buffer.name == "weight" ? "n"
-                                           : scalar               ? "1"
-                                                                  : "rows * n");
+                std::string per =
+                    kernel.vectorWidth > 1
+                        ? " / " + std::to_string(kernel.vectorWidth)
+                        : "";
+                json.attribute("elements", buffer.name == "weight" ? "n" + per
+                                           : scalar ? std::string("1")
+                                                    : "rows * n" + per);
                 json.attribute("access", buffer.name == "y" ? "write" : "read");
               });
             }
           });
           json.attribute("constants",
-                         "rows and n: one uint32 each, in buffers of their "
-                         "own (setBytes of 4 bytes)");
+                         "rows and n: one uint32 each, in constant buffers "
+                         "of their own (setBytes of 4 bytes)");
         });
       }
     });
@@ -344,7 +424,8 @@ LogicalResult mlir::rms::translateToMSL(Operation *op, raw_ostream &output,
   llvm::StringSet<> emitted;
   for (auto entryPoint : module.getOps<spirv::EntryPointOp>()) {
     FailureOr<Kernel> kernel = describe(module, entryPoint);
-    if (failed(kernel))
+    if (failed(kernel) ||
+        (!manifestPath.empty() && failed(readGeometry(op, *kernel))))
       return failure();
     FailureOr<std::string> msl = compile(module, *kernel);
     if (failed(msl))

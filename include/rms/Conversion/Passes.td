@@ -54,6 +54,15 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   let options = [
     Option<"workgroupSize", "workgroup-size", "int64_t", /*default=*/"64",
            "Invocations per workgroup (one workgroup per row)">,
+    Option<"rowsPerWorkgroup", "rows-per-workgroup", "int64_t",
+           /*default=*/"8",
+           "Rows a workgroup normalizes when they are short (one per "
+           "subgroup at a time); 1: a workgroup per row for every length">,
+    Option<"shortRowLimit", "short-row-limit", "int64_t", /*default=*/"1024",
+           "The longest row that is short">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"4",
+           "Elements per load and store (1, 2 or 4) in rows whose length it "
+           "divides; other rows take a scalar kernel">,
     Option<"target", "target", "std::string", /*default=*/"\"vulkan\"",
            "The API the kernels are for: `vulkan`, or `metal` (through "
            "SPIR-V to MSL: no f64, as Metal has no double)">
@@ -64,7 +73,8 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
-    "::mlir::spirv::SPIRVDialect"
+    "::mlir::spirv::SPIRVDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

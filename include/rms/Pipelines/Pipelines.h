@@ -61,26 +61,41 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// around it, tiled, bufferized, vectorized and lowered to the LLVM dialect.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// Options of the GPU pipelines, which differ in their defaults: what suits
+/// lavapipe and desktop GPUs (`--rms-spirv-pipeline`) and Apple GPUs
+/// (`--rms-metal-pipeline`, 32-wide simdgroups).
+template <typename Derived, int64_t kWorkgroupSize>
+struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
+  mlir::detail::PassOptions::Option<int64_t> workgroupSize{
+      *this, "workgroup-size",
+      llvm::cl::desc("Invocations per workgroup"),
+      llvm::cl::init(kWorkgroupSize)};
+  mlir::detail::PassOptions::Option<int64_t> rowsPerWorkgroup{
+      *this, "rows-per-workgroup",
+      llvm::cl::desc("Rows a workgroup normalizes when they are short, one "
+                     "per subgroup at a time (1: a workgroup per row)"),
+      llvm::cl::init(8)};
+  mlir::detail::PassOptions::Option<int64_t> shortRowLimit{
+      *this, "short-row-limit",
+      llvm::cl::desc("The longest row that is short"), llvm::cl::init(1024)};
+  mlir::detail::PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("Elements per load and store (1, 2 or 4) in rows whose "
+                     "length it divides"),
+      llvm::cl::init(4)};
+};
+
 /// Options of `--rms-spirv-pipeline`.
 struct SPIRVPipelineOptions
-    : public PassPipelineOptions<SPIRVPipelineOptions> {
-  PassOptions::Option<int64_t> workgroupSize{
-      *this, "workgroup-size",
-      llvm::cl::desc("Invocations per workgroup (one workgroup per row)"),
-      llvm::cl::init(64)};
-};
+    : public GPUPipelineOptions<SPIRVPipelineOptions, 64> {};
 
 /// Builds the SPIR-V pipeline: rms and the tensor code around it down to
 /// SPIR-V kernels in one spirv.module plus the host code that dispatches them.
 void buildSPIRVPipeline(OpPassManager &pm, const SPIRVPipelineOptions &options);
 
+/// Options of `--rms-metal-pipeline`.
 struct MetalPipelineOptions
-    : public PassPipelineOptions<MetalPipelineOptions> {
-  PassOptions::Option<int64_t> workgroupSize{
-      *this, "workgroup-size",
-      llvm::cl::desc("Threads per threadgroup (one threadgroup per row)"),
-      llvm::cl::init(256)};
-};
+    : public GPUPipelineOptions<MetalPipelineOptions, 256> {};
 
 /// The kernels of `buildSPIRVPipeline` for Metal (no f64), for
 /// `rms-translate --mlir-to-msl`.

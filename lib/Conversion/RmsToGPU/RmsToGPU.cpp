@@ -35,6 +35,10 @@ static constexpr int64_t kUnroll = 4;
 /// Iterations summed before a block joins an invocation's running sum.
 static constexpr int64_t kBlock = 64;
 
+/// Kernel attributes recording the launch geometry.
+static constexpr StringLiteral kRowsPerWorkgroupAttr = "rms.rows_per_workgroup";
+static constexpr StringLiteral kShortRowLimitAttr = "rms.short_row_limit";
+
 static StringRef typeName(Type type) {
   if (type.isF16())
     return "f16";
@@ -71,63 +75,111 @@ static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
 }
 
 namespace {
-/// Builds the kernel of one variant (element type, weight or not).
+/// What a kernel is specialized for: one per variant and vector width.
+struct KernelConfig {
+  Type elementType;
+  bool hasWeight;
+  float epsilon;
+  /// Elements per load and store: 1, or a vector width that divides n.
+  int64_t vectorWidth;
+  int64_t workgroupSize;
+  /// Rows per workgroup for short rows (1: every row has a workgroup).
+  int64_t rowsPerWorkgroup;
+  /// The longest row that is short.
+  int64_t shortRowLimit;
+};
+
+/// Builds the kernel of one configuration.
 class KernelBuilder {
 public:
-  KernelBuilder(ImplicitLocOpBuilder &b, Type elementType, bool hasWeight,
-                int64_t workgroupSize, float epsilon)
-      : b(b), elementType(elementType), hasWeight(hasWeight),
-        workgroupSize(workgroupSize), epsilon(epsilon) {
-    accType = elementType.isF64() ? b.getF64Type() : b.getF32Type();
+  KernelBuilder(ImplicitLocOpBuilder &b, const KernelConfig &config)
+      : b(b), config(config) {
+    accType = config.elementType.isF64() ? b.getF64Type() : b.getF32Type();
   }
 
   gpu::GPUFuncOp build(StringRef name);
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  /// `scalar`, or a vector of it when the kernel loads several elements at
+  /// once.
+  Type wide(Type scalar) {
+    if (config.vectorWidth == 1)
+      return scalar;
+    return VectorType::get({config.vectorWidth}, scalar);
+  }
+  /// The constant `value` of type `wide(scalar)`.
+  Value constant(Type scalar, TypedAttr value) {
+    Type type = wide(scalar);
+    if (type == scalar)
+      return arith::ConstantOp::create(b, value);
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(cast<ShapedType>(type), value));
+  }
+  Value intConstant(int64_t v) {
+    return constant(b.getI32Type(), b.getI32IntegerAttr(v));
+  }
+  Value accConstant(double v) {
+    return constant(accType, b.getFloatAttr(accType, v));
+  }
   /// The element type in the kernel's buffers: bf16 travels as its 16 bits
   /// (SPIR-V has no bf16, and MLIR's emulation would widen the buffers).
   Type storageType() {
-    return elementType.isBF16() ? Type(b.getI16Type()) : elementType;
+    return config.elementType.isBF16() ? Type(b.getI16Type())
+                                       : config.elementType;
   }
-  /// A stored element in the accumulator type.
+  /// Loaded elements in the accumulator type.
   Value widen(Value v) {
-    if (v.getType().isInteger(16)) {
+    if (config.elementType.isBF16()) {
       // bf16 bits are the high half of the f32 with the same value.
-      Value wide = arith::ExtUIOp::create(b, b.getI32Type(), v);
-      Value shifted = arith::ShLIOp::create(
-          b, wide, arith::ConstantIntOp::create(b, b.getI32Type(), 16));
-      return arith::BitcastOp::create(b, b.getF32Type(), shifted);
+      Value word = arith::ExtUIOp::create(b, wide(b.getI32Type()), v);
+      Value shifted = arith::ShLIOp::create(b, word, intConstant(16));
+      return arith::BitcastOp::create(b, wide(accType), shifted);
     }
-    return v.getType() == accType ? v : arith::ExtFOp::create(b, accType, v);
+    if (config.elementType == accType)
+      return v;
+    return arith::ExtFOp::create(b, wide(accType), v);
   }
-  /// A result rounded once to the stored element type (to nearest even; a
+  /// Results rounded once to the stored element type (to nearest even; a
   /// bf16 NaN stays quiet).
   Value narrow(Value v) {
-    if (elementType.isBF16()) {
-      Type i32 = b.getI32Type();
-      auto constant = [&](int64_t c) {
-        return arith::ConstantIntOp::create(b, i32, c);
-      };
-      Value bits = arith::BitcastOp::create(b, i32, v);
-      Value lsb = arith::AndIOp::create(
-          b, arith::ShRUIOp::create(b, bits, constant(16)), constant(1));
+    if (config.elementType.isBF16()) {
+      Value bits = arith::BitcastOp::create(b, wide(b.getI32Type()), v);
+      Value high = arith::ShRUIOp::create(b, bits, intConstant(16));
+      Value lsb = arith::AndIOp::create(b, high, intConstant(1));
       Value rounded = arith::ShRUIOp::create(
           b,
           arith::AddIOp::create(
-              b, bits, arith::AddIOp::create(b, lsb, constant(0x7FFF))),
-          constant(16));
+              b, bits, arith::AddIOp::create(b, lsb, intConstant(0x7FFF))),
+          intConstant(16));
       Value isNaN = arith::CmpIOp::create(
           b, arith::CmpIPredicate::ugt,
-          arith::AndIOp::create(b, bits, constant(0x7FFFFFFF)),
-          constant(0x7F800000));
-      Value quietNaN = arith::OrIOp::create(
-          b, arith::ShRUIOp::create(b, bits, constant(16)), constant(0x40));
+          arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF)),
+          intConstant(0x7F800000));
+      Value quietNaN = arith::OrIOp::create(b, high, intConstant(0x40));
       Value result = arith::SelectOp::create(b, isNaN, quietNaN, rounded);
-      return arith::TruncIOp::create(b, b.getI16Type(), result);
+      return arith::TruncIOp::create(b, wide(b.getI16Type()), result);
     }
-    return elementType == accType ? v
-                                  : arith::TruncFOp::create(b, elementType, v);
+    if (config.elementType == accType)
+      return v;
+    return arith::TruncFOp::create(b, wide(config.elementType), v);
+  }
+  /// The sum of the lanes of `v`, pairwise.
+  Value horizontalSum(Value v) {
+    SmallVector<Value> lanes;
+    if (config.vectorWidth == 1)
+      return v;
+    for (int64_t i = 0; i < config.vectorWidth; ++i)
+      lanes.push_back(vector::ExtractOp::create(b, v, i));
+    while (lanes.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < lanes.size(); i += 2)
+        next.push_back(arith::AddFOp::create(b, lanes[i], lanes[i + 1]));
+      if (lanes.size() % 2)
+        next.push_back(lanes.back());
+      lanes = std::move(next);
+    }
+    return lanes.front();
   }
   /// `scf.for %j = lb to ub step s iter_args(init)` with `body`, returning
   /// the loop's results, or `init` when it runs no iteration. The guard is
@@ -154,180 +206,293 @@ private:
     return SmallVector<Value>(guard.getResults());
   }
 
+  /// How `lanes` invocations, the one at `lane` among them, split a row of
+  /// `length` units: `lane`, `lane + lanes`, ... in a main loop taking
+  /// `kUnroll` units per iteration while all are in the row (fewer loop
+  /// iterations per invocation: lavapipe caps them at 65535 in total) and a
+  /// short loop for the rest; no per-unit condition.
+  struct Stride {
+    Value lane, lanes, length;
+    Value span;  // lanes * kUnroll: the main loop's step
+    Value limit; // the main loop runs while its first unit is below this
+    Value rest;  // the first unit of the rest loop
+  };
+  Stride stride(Value lane, Value lanes, Value length) {
+    Stride s{lane, lanes, length, {}, {}, {}};
+    s.span = arith::MulIOp::create(b, lanes, index(kUnroll));
+    Value reach = arith::MulIOp::create(b, lanes, index(kUnroll - 1));
+    s.limit = arith::SelectOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, length, reach),
+        arith::SubIOp::create(b, length, reach), index(0));
+    // ceildiv, spelled with divui: SPIR-V has no ceildivui.
+    Value skipped = arith::DivUIOp::create(
+        b,
+        arith::AddIOp::create(
+            b,
+            arith::SubIOp::create(b, arith::MaxUIOp::create(b, s.limit, lane),
+                                  lane),
+            arith::SubIOp::create(b, s.span, index(1))),
+        s.span);
+    s.rest = arith::AddIOp::create(b, lane,
+                                   arith::MulIOp::create(b, skipped, s.span));
+    return s;
+  }
+  /// The unit `u` places after `j` in this invocation's sequence.
+  Value unitAfter(const Stride &s, Value j, int64_t u) {
+    if (u == 0)
+      return j;
+    return arith::AddIOp::create(
+        b, j, arith::MulIOp::create(b, s.lanes, index(u)));
+  }
+  /// The subgroups of a workgroup, the last one possibly partial. Not
+  /// gpu.num_subgroups: lavapipe rounds NumSubgroups down when the
+  /// workgroup size is not a multiple of the subgroup size.
+  Value numSubgroups() {
+    Value size = gpu::SubgroupSizeOp::create(b, nullptr);
+    return arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, size, index(config.workgroupSize - 1)),
+        size);
+  }
+  /// This invocation's sum of squares over its units of the row at `base`.
+  Value partialSumOfSquares(Value x, Value base, const Stride &s);
+  /// 1 / sqrt(sumOfSquares / n + epsilon).
+  Value scaleOf(Value sumOfSquares, Value n);
+  /// Writes this invocation's units of the row at `base`, scaled.
+  void scaleRow(Value x, Value w, Value y, Value base, const Stride &s,
+                Value scale);
+
   ImplicitLocOpBuilder &b;
-  Type elementType;
+  const KernelConfig &config;
   FloatType accType;
-  bool hasWeight;
-  int64_t workgroupSize;
-  float epsilon;
 };
 } // namespace
 
+Value KernelBuilder::partialSumOfSquares(Value x, Value base,
+                                         const Stride &s) {
+  // The sum of squares is blocked rather than compensated: shader compilers
+  // may simplify the algebra of a compensated sum away (ops are not
+  // `exact`), but they keep the order of a blocked one. `kUnroll`
+  // accumulators each take `kBlock` squares, are summed pairwise, and the
+  // block sum joins the running sum: its error stays flat with the row
+  // length.
+  auto square = [&](Value j) {
+    Value v = widen(memref::LoadOp::create(
+        b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
+    return arith::MulFOp::create(b, v, v).getResult();
+  };
+  Value zero = accConstant(0.0);
+  Value blockSpan = arith::MulIOp::create(b, s.span, index(kBlock));
+  SmallVector<Value> blocks = guardedFor(
+      s.lane, s.limit, blockSpan, ValueRange{zero},
+      [&](Value jb, ValueRange acc) {
+        Value blockEnd = arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, jb, blockSpan), s.limit);
+        SmallVector<Value> zeros(kUnroll, zero);
+        SmallVector<Value> lanes = guardedFor(
+            jb, blockEnd, s.span, zeros, [&](Value j, ValueRange sums) {
+              SmallVector<Value> next;
+              for (int64_t u = 0; u < kUnroll; ++u)
+                next.push_back(arith::AddFOp::create(
+                    b, sums[u], square(unitAfter(s, j, u))));
+              return next;
+            });
+        Value block = arith::AddFOp::create(
+            b, arith::AddFOp::create(b, lanes[0], lanes[1]),
+            arith::AddFOp::create(b, lanes[2], lanes[3]));
+        return SmallVector<Value>{arith::AddFOp::create(b, acc[0], block)};
+      });
+  SmallVector<Value> tail = guardedFor(
+      s.rest, s.length, s.lanes, ValueRange{zero},
+      [&](Value j, ValueRange acc) {
+        return SmallVector<Value>{arith::AddFOp::create(b, acc[0], square(j))};
+      });
+  return horizontalSum(arith::AddFOp::create(b, blocks[0], tail[0]));
+}
+
+Value KernelBuilder::scaleOf(Value sumOfSquares, Value n) {
+  Value count = arith::UIToFPOp::create(
+      b, accType, arith::IndexCastUIOp::create(b, b.getI32Type(), n));
+  Value mean = arith::DivFOp::create(b, sumOfSquares, count);
+  Value shifted = arith::AddFOp::create(
+      b, mean,
+      arith::ConstantOp::create(b, b.getFloatAttr(accType, config.epsilon)));
+  return arith::DivFOp::create(
+      b, arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0)),
+      math::SqrtOp::create(b, shifted));
+}
+
+void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
+                             const Stride &s, Value scale) {
+  if (config.vectorWidth > 1)
+    scale = vector::BroadcastOp::create(b, wide(accType), scale);
+  auto body = [&](Value j, ValueRange) {
+    Value at = arith::AddIOp::create(b, base, j);
+    Value v = arith::MulFOp::create(
+        b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
+    if (w)
+      v = arith::MulFOp::create(
+          b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
+    memref::StoreOp::create(b, narrow(v), y, ValueRange{at});
+    return SmallVector<Value>{};
+  };
+  guardedFor(s.lane, s.limit, s.span, ValueRange{},
+             [&](Value j, ValueRange) {
+               for (int64_t u = 0; u < kUnroll; ++u)
+                 body(unitAfter(s, j, u), ValueRange{});
+               return SmallVector<Value>{};
+             });
+  guardedFor(s.rest, s.length, s.lanes, ValueRange{}, body);
+}
+
 gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
-  auto buffer = MemRefType::get({ShapedType::kDynamic}, storageType());
+  MLIRContext *ctx = b.getContext();
+  auto buffer =
+      MemRefType::get({ShapedType::kDynamic}, wide(storageType()));
   SmallVector<Type> args = {buffer};
-  if (hasWeight)
+  if (config.hasWeight)
     args.push_back(buffer);
   args.append({buffer, b.getIndexType(), b.getIndexType()});
   auto func = gpu::GPUFuncOp::create(b, name, b.getFunctionType(args, {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func->setAttr(spirv::getEntryPointABIAttrName(),
                 spirv::getEntryPointABIAttr(
-                    b.getContext(), {static_cast<int32_t>(workgroupSize), 1, 1}));
+                    ctx, {static_cast<int32_t>(config.workgroupSize), 1, 1}));
+  // The launch geometry, for hosts that read the kernels without the host
+  // code (the Metal manifest of `rms-translate --mlir-to-msl`).
+  func->setAttr(kRowsPerWorkgroupAttr,
+                b.getI64IntegerAttr(config.rowsPerWorkgroup));
+  func->setAttr(kShortRowLimitAttr, b.getI64IntegerAttr(config.shortRowLimit));
+  // Binding i of set 0 for argument i; the sizes in uniform buffers.
+  for (auto [i, type] : llvm::enumerate(args)) {
+    std::optional<spirv::StorageClass> storage;
+    if (type.isIndex())
+      storage = spirv::StorageClass::Uniform;
+    func.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
+                    spirv::getInterfaceVarABIAttr(0, i, storage, ctx));
+  }
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&func.getBody().front());
   ValueRange params = func.getArguments();
   Value x = params[0];
-  Value w = hasWeight ? params[1] : Value();
-  Value y = params[hasWeight ? 2 : 1];
-  Value rows = params[hasWeight ? 3 : 2];
-  Value n = params[hasWeight ? 4 : 3];
+  Value w = config.hasWeight ? params[1] : Value();
+  Value y = params[config.hasWeight ? 2 : 1];
+  Value rows = params[config.hasWeight ? 3 : 2];
+  Value n = params[config.hasWeight ? 4 : 3];
+  // The row length in units of `vectorWidth` elements.
+  Value units = config.vectorWidth == 1
+                    ? n
+                    : arith::DivUIOp::create(b, n, index(config.vectorWidth));
 
-  // One partial sum per invocation, in workgroup memory (address space 3).
-  auto sharedType = MemRefType::get({workgroupSize}, accType, AffineMap(),
-                                    b.getI64IntegerAttr(3));
+  // One partial sum per subgroup, in workgroup memory (address space 3);
+  // subgroups have at least one invocation, so workgroup-size entries do.
+  auto sharedType = MemRefType::get({config.workgroupSize}, accType,
+                                    AffineMap(), b.getI64IntegerAttr(3));
   Value shared = memref::AllocOp::create(b, sharedType);
-  Value step = index(workgroupSize);
-  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  Value row = arith::AddIOp::create(
+  Value group = arith::AddIOp::create(
       b,
       arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::y),
                             gpu::GridDimOp::create(b, gpu::Dimension::x)),
       gpu::BlockIdOp::create(b, gpu::Dimension::x));
-  // `row` is the same for the whole workgroup, so the barrier below is
-  // reached by all of its invocations or by none.
-  Value inRange =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
-  scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
-    Value base = arith::MulIOp::create(b, row, n);
-    Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
-    // The invocation's elements are tid, tid + step, ... < n. The main loop
-    // takes `kUnroll` of them per iteration while all are in the row, a
-    // short loop the rest: fewer loop iterations per invocation (lavapipe
-    // caps them at 65535 in total) and no per-element condition.
-    Value span = index(workgroupSize * kUnroll);
-    Value reach = index((kUnroll - 1) * workgroupSize);
-    Value limit = arith::SelectOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, n, reach),
-        arith::SubIOp::create(b, n, reach), index(0));
-    Value rest = arith::AddIOp::create(
-        b, tid,
-        arith::MulIOp::create(
-            b,
-            // ceildiv, spelled with divui: SPIR-V has no ceildivui.
-            arith::DivUIOp::create(
-                b,
-                arith::AddIOp::create(
-                    b,
-                    arith::SubIOp::create(
-                        b, arith::MaxUIOp::create(b, limit, tid), tid),
-                    index(workgroupSize * kUnroll - 1)),
-                span),
-            span));
-    auto forEachElement = [&](ValueRange init,
-                              function_ref<SmallVector<Value>(Value, ValueRange)>
-                                  body) {
-      SmallVector<Value> main = guardedFor(
-          tid, limit, span, init, [&](Value j, ValueRange acc) {
-            SmallVector<Value> carried(acc);
-            for (int64_t u = 0; u < kUnroll; ++u)
-              carried = body(
-                  u ? arith::AddIOp::create(b, j, index(u * workgroupSize)) : j,
-                  carried);
-            return carried;
+
+  // A long row: the whole workgroup strides over it, adds per subgroup,
+  // publishes each subgroup's sum from its first lane in workgroup memory,
+  // meets at one barrier, and every invocation adds the subgroups' sums in
+  // the same order (the same scale, for any subgroup size).
+  auto normalizeRowPerWorkgroup = [&]() {
+    // `group` is the same for the whole workgroup, so the barrier below is
+    // reached by all of its invocations or by none.
+    Value inRange =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, group, rows);
+    scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
+      Value base = arith::MulIOp::create(b, group, units);
+      Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
+                        index(config.workgroupSize), units);
+      Value partial = partialSumOfSquares(x, base, s);
+      Value subgroupSum = gpu::SubgroupReduceOp::create(
+          b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
+      Value firstLane = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
+          index(0));
+      scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
+        memref::StoreOp::create(
+            b, subgroupSum, shared,
+            ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
+        scf::YieldOp::create(b);
+      });
+      gpu::BarrierOp::create(b);
+      SmallVector<Value> total = guardedFor(
+          index(0), numSubgroups(), index(1),
+          ValueRange{arith::ConstantOp::create(b, b.getFloatAttr(accType, 0))},
+          [&](Value k, ValueRange acc) {
+            return SmallVector<Value>{arith::AddFOp::create(
+                b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
           });
-      return guardedFor(rest, n, step, main, body);
-    };
-    // The sum of squares is blocked rather than compensated: shader
-    // compilers may simplify the algebra of a compensated sum away (ops are
-    // not `exact`), but they keep the order of a blocked one. `kUnroll`
-    // accumulators each take `kBlock` squares, are summed pairwise, and the
-    // block sum joins the running sum: its error stays flat with the row
-    // length.
-    auto square = [&](Value j) {
-      Value v = widen(memref::LoadOp::create(
-          b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
-      return arith::MulFOp::create(b, v, v).getResult();
-    };
-    Value blockSpan = index(workgroupSize * kUnroll * kBlock);
-    SmallVector<Value> blocks = guardedFor(
-        tid, limit, blockSpan, ValueRange{zero}, [&](Value jb, ValueRange acc) {
-          Value blockEnd = arith::MinUIOp::create(
-              b, arith::AddIOp::create(b, jb, blockSpan), limit);
-          SmallVector<Value> zeros(kUnroll, zero);
-          SmallVector<Value> lanes = guardedFor(
-              jb, blockEnd, span, zeros, [&](Value j, ValueRange sums) {
-                SmallVector<Value> next;
-                for (int64_t u = 0; u < kUnroll; ++u)
-                  next.push_back(arith::AddFOp::create(
-                      b, sums[u],
-                      square(u ? arith::AddIOp::create(
-                                     b, j, index(u * workgroupSize))
-                               : j)));
-                return next;
-              });
-          Value block = arith::AddFOp::create(
-              b, arith::AddFOp::create(b, lanes[0], lanes[1]),
-              arith::AddFOp::create(b, lanes[2], lanes[3]));
-          return SmallVector<Value>{arith::AddFOp::create(b, acc[0], block)};
-        });
-    SmallVector<Value> tail = guardedFor(
-        rest, n, step, ValueRange{zero}, [&](Value j, ValueRange acc) {
-          return SmallVector<Value>{arith::AddFOp::create(b, acc[0], square(j))};
-        });
-    // The subgroup adds its partials (simd_sum on Metal); its first lane
-    // publishes the sum in workgroup memory.
-    Value partial = arith::AddFOp::create(b, blocks[0], tail[0]);
-    Value subgroupSum = gpu::SubgroupReduceOp::create(
-        b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
-    Value firstLane = arith::CmpIOp::create(
-        b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
-        index(0));
-    scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
-      memref::StoreOp::create(b, subgroupSum, shared,
-                              ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
+      scaleRow(x, w, y, base, s, scaleOf(total[0], n));
       scf::YieldOp::create(b);
     });
-    gpu::BarrierOp::create(b);
-    // Every invocation adds the subgroups' sums in the same order: same
-    // scale.
-    SmallVector<Value> total = guardedFor(
-        index(0), gpu::NumSubgroupsOp::create(b, nullptr), index(1),
-        ValueRange{zero},
-        [&](Value k, ValueRange acc) {
-          return SmallVector<Value>{arith::AddFOp::create(
-              b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
+  };
+  if (config.rowsPerWorkgroup == 1) {
+    normalizeRowPerWorkgroup();
+    gpu::ReturnOp::create(b);
+    return func;
+  }
+
+  // Short rows: the workgroup takes `rowsPerWorkgroup` of them, and each
+  // subgroup normalizes whole rows in turn: a subgroup reduction, no
+  // workgroup memory, no barrier. (The last subgroup may be partial.)
+  auto normalizeRowsPerSubgroup = [&]() {
+    Value subgroup = gpu::SubgroupIdOp::create(b, nullptr);
+    Value subgroupSize = gpu::SubgroupSizeOp::create(b, nullptr);
+    Value lanes = arith::MinUIOp::create(
+        b, subgroupSize,
+        arith::SubIOp::create(
+            b, index(config.workgroupSize),
+            arith::MulIOp::create(b, subgroup, subgroupSize)));
+    Value lane = gpu::LaneIdOp::create(b, nullptr);
+    Value first = arith::MulIOp::create(b, group,
+                                        index(config.rowsPerWorkgroup));
+    Stride s = stride(lane, lanes, units);
+    scf::ForOp::create(
+        b, subgroup, index(config.rowsPerWorkgroup),
+        numSubgroups(), ValueRange{},
+        [&](OpBuilder &, Location, Value r, ValueRange) {
+          Value row = arith::AddIOp::create(b, first, r);
+          Value inRange =
+              arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
+          scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
+            Value base = arith::MulIOp::create(b, row, units);
+            Value total = gpu::SubgroupReduceOp::create(
+                b, partialSumOfSquares(x, base, s),
+                gpu::AllReduceOperation::ADD, /*uniform=*/false);
+            scaleRow(x, w, y, base, s, scaleOf(total, n));
+            scf::YieldOp::create(b);
+          });
+          scf::YieldOp::create(b);
         });
-    Value sumOfSquares = total[0];
-    Value count = arith::UIToFPOp::create(
-        b, accType, arith::IndexCastUIOp::create(b, b.getI32Type(), n));
-    Value mean = arith::DivFOp::create(b, sumOfSquares, count);
-    Value shifted = arith::AddFOp::create(
-        b, mean,
-        arith::ConstantOp::create(b, b.getFloatAttr(accType, epsilon)));
-    Value scale = arith::DivFOp::create(
-        b, arith::ConstantOp::create(b, b.getFloatAttr(accType, 1.0)),
-        math::SqrtOp::create(b, shifted));
-    forEachElement(ValueRange{}, [&](Value j, ValueRange) {
-      Value at = arith::AddIOp::create(b, base, j);
-      Value v = arith::MulFOp::create(
-          b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
-      if (w)
-        v = arith::MulFOp::create(
-            b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
-      memref::StoreOp::create(b, narrow(v), y, ValueRange{at});
-      return SmallVector<Value>{};
-    });
-    scf::YieldOp::create(b);
-  });
+  };
+  // Whether rows are short is the same for the whole grid.
+  Value isShort = arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
+                                        index(config.shortRowLimit));
+  scf::IfOp::create(
+      b, isShort,
+      [&](OpBuilder &, Location) {
+        normalizeRowsPerSubgroup();
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        normalizeRowPerWorkgroup();
+        scf::YieldOp::create(b);
+      });
   gpu::ReturnOp::create(b);
   return func;
 }
 
-/// `memref` as a one-dimensional buffer of dynamic size, the kernel's
-/// argument type (it has an identity layout).
-static Value flatten(ImplicitLocOpBuilder &b, Value memref) {
+/// `memref` as the kernel's argument type: a one-dimensional buffer of
+/// dynamic size (it has an identity layout) of `vectorWidth`-element
+/// vectors, or of scalars when that is 1.
+static Value flatten(ImplicitLocOpBuilder &b, Value memref,
+                     int64_t vectorWidth) {
   auto type = cast<MemRefType>(memref.getType());
   Value flat = memref;
   if (type.getRank() != 1) {
@@ -336,16 +501,21 @@ static Value flatten(ImplicitLocOpBuilder &b, Value memref) {
       all.front().push_back(dim);
     flat = memref::CollapseShapeOp::create(b, memref, all);
   }
-  auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
+  Type elementType = type.getElementType();
+  auto dynamic = MemRefType::get({ShapedType::kDynamic}, elementType);
   if (flat.getType() != dynamic)
     flat = memref::CastOp::create(b, dynamic, flat);
-  if (!type.getElementType().isBF16())
+  // The kernel takes bf16 data as its bits and aligned rows as vectors;
+  // memref has no op that changes the element type of a buffer, so the host
+  // marks the reinterpretation with a cast that `rms-run` (or any runtime)
+  // reads as "same buffer".
+  Type unit = elementType.isBF16() ? Type(b.getI16Type()) : elementType;
+  if (vectorWidth > 1)
+    unit = VectorType::get({vectorWidth}, unit);
+  if (unit == elementType)
     return flat;
-  // The kernel takes bf16 data as its bits; memref has no op that changes
-  // the element type of a buffer, so the host marks the reinterpretation
-  // with a cast that `rms-run` (or any runtime) reads as "same buffer".
-  auto bits = MemRefType::get({ShapedType::kDynamic}, b.getI16Type());
-  return UnrealizedConversionCastOp::create(b, bits, flat).getResult(0);
+  auto view = MemRefType::get({ShapedType::kDynamic}, unit);
+  return UnrealizedConversionCastOp::create(b, view, flat).getResult(0);
 }
 
 namespace {
@@ -353,94 +523,178 @@ struct ConvertRmsToGPUPass
     : public rms::impl::ConvertRmsToGPUBase<ConvertRmsToGPUPass> {
   using ConvertRmsToGPUBase::ConvertRmsToGPUBase;
 
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<NormOp> norms;
-    module.walk([&](NormOp op) { norms.push_back(op); });
-    if (norms.empty())
-      return;
-    if (workgroupSize < 1) {
-      module.emitError("convert-rms-to-gpu: workgroup-size must be >= 1");
-      return signalPassFailure();
-    }
-    if (target != "vulkan" && target != "metal") {
-      module.emitError("convert-rms-to-gpu: target must be vulkan or metal, "
-                       "not '")
-          << target << "'";
-      return signalPassFailure();
-    }
-    bool metal = target == "metal";
-    for (NormOp op : norms) {
-      if (!op.hasPureBufferSemantics()) {
-        op.emitOpError("must be bufferized before convert-rms-to-gpu");
-        return signalPassFailure();
-      }
-      if (metal && op.getElementType().isF64()) {
-        op.emitOpError("with f64 data is not supported on Metal (it has no "
-                       "double type)");
-        return signalPassFailure();
-      }
-      for (Value operand : op->getOperands())
-        if (!cast<MemRefType>(operand.getType()).getLayout().isIdentity()) {
-          op.emitOpError("needs operands with identity layouts on the GPU");
-          return signalPassFailure();
-        }
-    }
+  void runOnOperation() override;
 
-    MLIRContext *ctx = &getContext();
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(ctx));
-    auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("rms_kernels");
-    if (!kernels) {
-      OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
-      kernels = gpu::GPUModuleOp::create(top, module.getLoc(), "rms_kernels");
-      kernels->setAttr(spirv::getTargetEnvAttrName(), kernelTargetEnv(ctx, !metal));
-    }
-
-    for (NormOp op : norms) {
-      ImplicitLocOpBuilder b(op.getLoc(), op);
-      Type elementType = op.getElementType();
-      bool hasWeight = op.getWeight() != nullptr;
-      float epsilon = op.getEpsilon().convertToFloat();
-      // One kernel per variant; epsilon is baked in, so it is in the name.
-      std::string name = llvm::formatv(
-          "rms_norm_{0}_{1}_eps{2:x}", typeName(elementType),
-          hasWeight ? "w" : "nw", llvm::bit_cast<uint32_t>(epsilon));
-      auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name);
-      if (!kernel) {
-        ImplicitLocOpBuilder kb(op.getLoc(), ctx);
-        kb.setInsertionPointToEnd(kernels.getBody());
-        kernel = KernelBuilder(kb, elementType, hasWeight, workgroupSize,
-                               epsilon)
-                     .build(name);
-      }
-
-      // The host side: rows, row length, flattened buffers, the grid.
-      Value input = op.getInput();
-      int64_t rank = op.getInputType().getRank();
-      Value rows = arith::ConstantIndexOp::create(b, 1);
-      for (int64_t dim = 0; dim + 1 < rank; ++dim)
-        rows = arith::MulIOp::create(b, rows,
-                                     memref::DimOp::create(b, input, dim));
-      Value n = memref::DimOp::create(b, input, rank - 1);
-      SmallVector<Value> operands = {flatten(b, input)};
-      if (hasWeight)
-        operands.push_back(flatten(b, op.getWeight()));
-      operands.append({flatten(b, op.getInit()), rows, n});
-      Value one = arith::ConstantIndexOp::create(b, 1);
-      Value gridX = arith::MaxUIOp::create(
-          b,
-          arith::MinUIOp::create(b, rows,
-                                 arith::ConstantIndexOp::create(b, kMaxGridDim)),
-          one);
-      Value gridY = arith::CeilDivUIOp::create(b, rows, gridX);
-      gpu::LaunchFuncOp::create(
-          b, kernel, gpu::KernelDim3{gridX, gridY, one},
-          gpu::KernelDim3{arith::ConstantIndexOp::create(b, workgroupSize),
-                          one, one},
-          /*dynamicSharedMemorySize=*/Value(), operands);
-      op.erase();
-    }
-  }
+private:
+  /// The kernel of `config` in `kernels`, built on first use.
+  gpu::GPUFuncOp getKernel(gpu::GPUModuleOp kernels,
+                           const KernelConfig &config);
+  /// Launches `kernel` on the operands of `op` over `grid`.
+  void launch(ImplicitLocOpBuilder &b, NormOp op, gpu::GPUFuncOp kernel,
+              int64_t vectorWidth, gpu::KernelDim3 grid, Value rows,
+              Value n);
+  /// The grid of a kernel for `rows` rows of `n` elements.
+  gpu::KernelDim3 gridFor(ImplicitLocOpBuilder &b, Value rows, Value n);
 };
 } // namespace
+
+gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
+                                              const KernelConfig &config) {
+  // One kernel per variant; epsilon is baked in, so it is in the name.
+  std::string name = llvm::formatv(
+      "rms_norm_{0}_{1}{2}_eps{3:x}", typeName(config.elementType),
+      config.hasWeight ? "w" : "nw",
+      config.vectorWidth > 1 ? "_v" + std::to_string(config.vectorWidth) : "",
+      llvm::bit_cast<uint32_t>(config.epsilon));
+  if (auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name))
+    return kernel;
+  ImplicitLocOpBuilder kb(kernels.getLoc(), &getContext());
+  kb.setInsertionPointToEnd(kernels.getBody());
+  return KernelBuilder(kb, config).build(name);
+}
+
+void ConvertRmsToGPUPass::launch(ImplicitLocOpBuilder &b, NormOp op,
+                                 gpu::GPUFuncOp kernel, int64_t vectorWidth,
+                                 gpu::KernelDim3 grid, Value rows, Value n) {
+  SmallVector<Value> operands = {flatten(b, op.getInput(), vectorWidth)};
+  if (op.getWeight())
+    operands.push_back(flatten(b, op.getWeight(), vectorWidth));
+  operands.append({flatten(b, op.getInit(), vectorWidth), rows, n});
+  gpu::LaunchFuncOp::create(
+      b, kernel, grid,
+      gpu::KernelDim3{arith::ConstantIndexOp::create(b, workgroupSize),
+                      grid.z, grid.z},
+      /*dynamicSharedMemorySize=*/Value(), operands);
+}
+
+gpu::KernelDim3 ConvertRmsToGPUPass::gridFor(ImplicitLocOpBuilder &b,
+                                             Value rows, Value n) {
+  // One workgroup per row, or per `rowsPerWorkgroup` short rows; a second
+  // grid dimension takes workgroups beyond 65535.
+  Value groups = rows;
+  if (rowsPerWorkgroup > 1)
+    groups = arith::SelectOp::create(
+        b,
+        arith::CmpIOp::create(
+            b, arith::CmpIPredicate::ule, n,
+            arith::ConstantIndexOp::create(b, shortRowLimit)),
+        arith::CeilDivUIOp::create(
+            b, rows, arith::ConstantIndexOp::create(b, rowsPerWorkgroup)),
+        rows);
+  Value one = arith::ConstantIndexOp::create(b, 1);
+  Value gridX = arith::MaxUIOp::create(
+      b,
+      arith::MinUIOp::create(b, groups,
+                             arith::ConstantIndexOp::create(b, kMaxGridDim)),
+      one);
+  Value gridY = arith::CeilDivUIOp::create(b, groups, gridX);
+  return {gridX, gridY, one};
+}
+
+void ConvertRmsToGPUPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<NormOp> norms;
+  module.walk([&](NormOp op) { norms.push_back(op); });
+  if (norms.empty())
+    return;
+  auto optionError = [&](StringRef message) {
+    module.emitError("convert-rms-to-gpu: ") << message;
+    signalPassFailure();
+  };
+  if (workgroupSize < 1)
+    return optionError("workgroup-size must be >= 1");
+  if (rowsPerWorkgroup < 1)
+    return optionError("rows-per-workgroup must be >= 1");
+  if (shortRowLimit < 0)
+    return optionError("short-row-limit must be >= 0");
+  if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4)
+    return optionError("vector-width must be 1, 2 or 4");
+  if (target != "vulkan" && target != "metal")
+    return optionError("target must be vulkan or metal, not '" + target +
+                       "'");
+  bool metal = target == "metal";
+  for (NormOp op : norms) {
+    if (!op.hasPureBufferSemantics()) {
+      op.emitOpError("must be bufferized before convert-rms-to-gpu");
+      return signalPassFailure();
+    }
+    if (metal && op.getElementType().isF64()) {
+      op.emitOpError("with f64 data is not supported on Metal (it has no "
+                     "double type)");
+      return signalPassFailure();
+    }
+    for (Value operand : op->getOperands())
+      if (!cast<MemRefType>(operand.getType()).getLayout().isIdentity()) {
+        op.emitOpError("needs operands with identity layouts on the GPU");
+        return signalPassFailure();
+      }
+  }
+
+  MLIRContext *ctx = &getContext();
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(ctx));
+  auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("rms_kernels");
+  if (!kernels) {
+    OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
+    kernels = gpu::GPUModuleOp::create(top, module.getLoc(), "rms_kernels");
+    kernels->setAttr(spirv::getTargetEnvAttrName(),
+                     kernelTargetEnv(ctx, !metal));
+  }
+
+  for (NormOp op : norms) {
+    ImplicitLocOpBuilder b(op.getLoc(), op);
+    KernelConfig config{op.getElementType(),
+                        op.getWeight() != nullptr,
+                        op.getEpsilon().convertToFloat(),
+                        /*vectorWidth=*/1,
+                        workgroupSize,
+                        rowsPerWorkgroup,
+                        shortRowLimit};
+    // Rows and row length.
+    Value input = op.getInput();
+    int64_t rank = op.getInputType().getRank();
+    Value rows = arith::ConstantIndexOp::create(b, 1);
+    for (int64_t dim = 0; dim + 1 < rank; ++dim)
+      rows =
+          arith::MulIOp::create(b, rows, memref::DimOp::create(b, input, dim));
+    Value n = memref::DimOp::create(b, input, rank - 1);
+    gpu::KernelDim3 grid = gridFor(b, rows, n);
+
+    // Rows whose length the vector width divides take the vector kernel
+    // (every row then starts on a vector boundary); others the scalar one.
+    int64_t length = op.getInputType().getShape().back();
+    bool mayVectorize = vectorWidth > 1 && (ShapedType::isDynamic(length) ||
+                                            length % vectorWidth == 0);
+    gpu::GPUFuncOp scalar;
+    if (!mayVectorize || ShapedType::isDynamic(length))
+      scalar = getKernel(kernels, config);
+    if (!mayVectorize) {
+      launch(b, op, scalar, 1, grid, rows, n);
+      op.erase();
+      continue;
+    }
+    config.vectorWidth = vectorWidth;
+    gpu::GPUFuncOp vectorized = getKernel(kernels, config);
+    if (!scalar) {
+      launch(b, op, vectorized, vectorWidth, grid, rows, n);
+      op.erase();
+      continue;
+    }
+    Value aligned = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(
+            b, n, arith::ConstantIndexOp::create(b, vectorWidth)),
+        arith::ConstantIndexOp::create(b, 0));
+    scf::IfOp::create(
+        b, aligned,
+        [&](OpBuilder &, Location) {
+          launch(b, op, vectorized, vectorWidth, grid, rows, n);
+          scf::YieldOp::create(b);
+        },
+        [&](OpBuilder &, Location) {
+          launch(b, op, scalar, 1, grid, rows, n);
+          scf::YieldOp::create(b);
+        });
+    op.erase();
+  }
+}

@@ -1,56 +1,121 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
 
-// One workgroup per row: rows and row length travel as scalars, buffers
-// flattened; a second grid dimension takes rows beyond 65535.
+// Rows and row length travel as scalars (uniform buffers), buffers
+// flattened. Short rows (n <= short-row-limit) share a workgroup, 8 per
+// workgroup by default; a second grid dimension takes workgroups beyond
+// 65535. A dynamic row length picks the vec4 kernel when 4 divides it, the
+// scalar kernel otherwise; both share the grid.
 
 // CHECK-LABEL: func @norm_f16
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xf16>, %[[W:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?x?xf16>)
 // CHECK-DAG: %[[ROWS:.*]] = memref.dim %[[X]], %c0
 // CHECK-DAG: %[[N:.*]] = memref.dim %[[X]], %c1
-// CHECK-DAG: %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
-// CHECK-DAG: %[[YF:.*]] = memref.collapse_shape %[[Y]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
-// CHECK: %[[GXMIN:.*]] = arith.minui %[[ROWS]], %c65535
+// CHECK: %[[SHORT:.*]] = arith.cmpi ule, %[[N]], %c1024
+// CHECK: %[[SHARED:.*]] = arith.ceildivui %[[ROWS]], %c8
+// CHECK: %[[GROUPS:.*]] = arith.select %[[SHORT]], %[[SHARED]], %[[ROWS]]
+// CHECK: %[[GXMIN:.*]] = arith.minui %[[GROUPS]], %c65535
 // CHECK: %[[GX:.*]] = arith.maxui %[[GXMIN]], %c1
-// CHECK: %[[GY:.*]] = arith.ceildivui %[[ROWS]], %[[GX]]
-// CHECK: gpu.launch_func @rms_kernels::@[[KERNEL:rms_norm_f16_w_eps0x3727c5ac]] blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XF]] : memref<?xf16>, %[[W]] : memref<?xf16>, %[[YF]] : memref<?xf16>, %[[ROWS]] : index, %[[N]] : index)
+// CHECK: %[[GY:.*]] = arith.ceildivui %[[GROUPS]], %[[GX]]
+// CHECK: %[[REM:.*]] = arith.remui %[[N]], %c4
+// CHECK: %[[ALIGNED:.*]] = arith.cmpi eq, %[[REM]], %c0
+// CHECK: scf.if %[[ALIGNED]] {
+// CHECK:   %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
+// CHECK:   %[[XV:.*]] = builtin.unrealized_conversion_cast %[[XF]] : memref<?xf16> to memref<?xvector<4xf16>>
+// CHECK:   %[[WV:.*]] = builtin.unrealized_conversion_cast %[[W]] : memref<?xf16> to memref<?xvector<4xf16>>
+// CHECK:   %[[YV:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xf16> to memref<?xvector<4xf16>>
+// CHECK:   gpu.launch_func @rms_kernels::@[[VKERNEL:rms_norm_f16_w_v4_eps0x3727c5ac]] blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XV]] : memref<?xvector<4xf16>>, %[[WV]] : memref<?xvector<4xf16>>, %[[YV]] : memref<?xvector<4xf16>>, %[[ROWS]] : index, %[[N]] : index)
+// CHECK: } else {
+// CHECK:   %[[XS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
+// CHECK:   %[[YS:.*]] = memref.collapse_shape %[[Y]] {{\[}}[0, 1]] : memref<?x?xf16> into memref<?xf16>
+// CHECK:   gpu.launch_func @rms_kernels::@[[SKERNEL:rms_norm_f16_w_eps0x3727c5ac]] blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XS]] : memref<?xf16>, %[[W]] : memref<?xf16>, %[[YS]] : memref<?xf16>, %[[ROWS]] : index, %[[N]] : index)
 
-// The kernel: blocked partial sums of squares per invocation in f32 (4
-// accumulators over blocks, then the block sums; loops that may run no
-// iteration are guarded), a tail loop, a subgroup reduction whose first
-// lane publishes the subgroup's sum in workgroup memory, one barrier, every
-// invocation adds the subgroups' sums in the same order, then the scaling
-// stride.
 // CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
-// CHECK: gpu.func @[[KERNEL]](%[[KX:.*]]: memref<?xf16>, %[[KW:.*]]: memref<?xf16>, %[[KY:.*]]: memref<?xf16>, %[[KROWS:.*]]: index, %[[KN:.*]]: index) kernel attributes {spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
-// CHECK:   %[[SHARED:.*]] = memref.alloc() : memref<32xf32, 3>
-// CHECK:   %[[TID:.*]] = gpu.thread_id x
-// CHECK:   %[[ROW:.*]] = arith.addi
-// CHECK:   %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[KROWS]]
-// CHECK:   scf.if %[[IN]] {
-// CHECK:     %[[BLOCKS:.*]] = scf.if %{{.*}} -> (f32) {
-// CHECK:       scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c8192 iter_args(%{{.*}}) -> (f32)
-// CHECK:         scf.for %{{.*}} step %c128 iter_args(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) -> (f32, f32, f32, f32)
-// CHECK-COUNT-4:   arith.extf %{{.*}} : f16 to f32
-// CHECK:     %[[TAIL:.*]] = scf.if %{{.*}} -> (f32) {
-// CHECK:       scf.for %{{.*}} step %c32 iter_args
-// CHECK:     %[[PARTIAL:.*]] = arith.addf %[[BLOCKS]], %[[TAIL]] : f32
-// CHECK:     %[[SUBGROUP:.*]] = gpu.subgroup_reduce add %[[PARTIAL]] : (f32) -> f32
+// CHECK: gpu.func @[[SKERNEL]](%{{.*}}: memref<?xf16> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 0)>}, %{{.*}}: memref<?xf16> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 1)>}, %{{.*}}: memref<?xf16> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 2)>}, %{{.*}}: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 3), Uniform>}, %{{.*}}: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 4), Uniform>})
+
+// The vec4 kernel: the row in units of 4 elements.
+// CHECK: gpu.func @[[VKERNEL]](%[[KX:.*]]: memref<?xvector<4xf16>> {{.*}}, %[[KW:.*]]: memref<?xvector<4xf16>> {{.*}}, %[[KY:.*]]: memref<?xvector<4xf16>> {{.*}}, %[[KROWS:.*]]: index {{.*}}, %[[KN:.*]]: index {{.*}}) kernel attributes {rms.rows_per_workgroup = 8 : i64, rms.short_row_limit = 1024 : i64, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
+// CHECK:   %[[UNITS:.*]] = arith.divui %[[KN]], %c4
+// CHECK:   %[[PARTIALS:.*]] = memref.alloc() : memref<32xf32, 3>
+// CHECK:   %[[GROUP:.*]] = arith.addi
+// CHECK:   %[[KSHORT:.*]] = arith.cmpi ule, %[[KN]], %c1024
+// CHECK:   scf.if %[[KSHORT]] {
+
+// Short rows: each subgroup normalizes whole rows, its lanes (the last
+// subgroup may be partial) striding over the row; one subgroup reduction, no
+// workgroup memory, no barrier. The subgroup count is computed from the
+// subgroup size (lavapipe rounds gpu.num_subgroups down).
+// CHECK:     %[[SG:.*]] = gpu.subgroup_id : index
+// CHECK:     %[[SGSIZE:.*]] = gpu.subgroup_size : index
+// CHECK:     %[[FIRSTLANE:.*]] = arith.muli %[[SG]], %[[SGSIZE]]
+// CHECK:     %[[LEFT:.*]] = arith.subi %c32, %[[FIRSTLANE]]
+// CHECK:     %[[LANES:.*]] = arith.minui %[[SGSIZE]], %[[LEFT]]
 // CHECK:     %[[LANE:.*]] = gpu.lane_id
-// CHECK:     %[[FIRST:.*]] = arith.cmpi eq, %[[LANE]], %c0
-// CHECK:     scf.if %[[FIRST]] {
-// CHECK:       %[[SG:.*]] = gpu.subgroup_id : index
-// CHECK:       memref.store %[[SUBGROUP]], %[[SHARED]][%[[SG]]] : memref<32xf32, 3>
-// CHECK:     gpu.barrier
-// CHECK-NOT: gpu.barrier
-// CHECK:     %[[NSG:.*]] = gpu.num_subgroups : index
-// CHECK:     scf.for %{{.*}} = %c0 to %[[NSG]] step %c1 iter_args
-// CHECK:       memref.load %[[SHARED]]
-// CHECK:     math.sqrt
-// CHECK:     scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c128 {
-// CHECK:       memref.load %[[KW]]
-// CHECK:       arith.truncf %{{.*}} : f32 to f16
-// CHECK:       memref.store %{{.*}}, %[[KY]]
-// CHECK:     scf.for %{{.*}} to %[[KN]] step %c32 {
+// CHECK:     %[[FIRSTROW:.*]] = arith.muli %[[GROUP]], %c8
+// CHECK:     %[[SGROUND:.*]] = arith.addi %[[SGSIZE]], %c31
+// CHECK:     %[[NSG:.*]] = arith.divui %[[SGROUND]], %[[SGSIZE]]
+// CHECK:     scf.for %[[R:.*]] = %[[SG]] to %c8 step %[[NSG]] {
+// CHECK:       %[[ROW:.*]] = arith.addi %[[FIRSTROW]], %[[R]]
+// CHECK:       %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[KROWS]]
+// CHECK:       scf.if %[[IN]] {
+// CHECK:         scf.for %{{.*}} = %[[LANE]] to
+// CHECK:           scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-COUNT-4:     arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// CHECK:         vector.extract %{{.*}}[0] : f32 from vector<4xf32>
+// CHECK:         %[[ROWSUM:.*]] = gpu.subgroup_reduce add %{{.*}} : (f32) -> f32
+// CHECK-NOT:     gpu.barrier
+// CHECK:         arith.divf %[[ROWSUM]]
+// CHECK:         %[[SCALE:.*]] = vector.broadcast %{{.*}} : f32 to vector<4xf32>
+// CHECK:         scf.for %{{.*}} = %[[LANE]] to
+// CHECK:           memref.load %[[KW]]
+// CHECK:           arith.truncf %{{.*}} : vector<4xf32> to vector<4xf16>
+// CHECK:           memref.store %{{.*}}, %[[KY]]
+// CHECK:   } else {
+
+// Long rows: one workgroup per row: blocked partial sums of squares per
+// invocation in f32 (4 vec4 accumulators over blocks, then the block sums;
+// loops that may run no iteration are guarded), a tail loop, a subgroup
+// reduction whose first lane publishes the subgroup's sum in workgroup
+// memory, one barrier, every invocation adds the subgroups' sums in the
+// same order, then the scaling stride.
+// CHECK:     %[[LIN:.*]] = arith.cmpi ult, %[[GROUP]], %[[KROWS]]
+// CHECK:     scf.if %[[LIN]] {
+// CHECK:       %[[TID:.*]] = gpu.thread_id x
+// CHECK:       scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c8192 iter_args(%{{.*}}) -> (vector<4xf32>)
+// CHECK:         scf.for %{{.*}} step %c128 iter_args(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK:       scf.for %{{.*}} step %c32 iter_args
+// CHECK:       %[[SUBGROUP:.*]] = gpu.subgroup_reduce add %{{.*}} : (f32) -> f32
+// CHECK:       %[[LLANE:.*]] = gpu.lane_id
+// CHECK:       %[[FIRST:.*]] = arith.cmpi eq, %[[LLANE]], %c0
+// CHECK:       scf.if %[[FIRST]] {
+// CHECK:         %[[LSG:.*]] = gpu.subgroup_id : index
+// CHECK:         memref.store %[[SUBGROUP]], %[[PARTIALS]][%[[LSG]]] : memref<32xf32, 3>
+// CHECK:       gpu.barrier
+// CHECK-NOT:   gpu.barrier
+// CHECK:       %[[LSGSIZE:.*]] = gpu.subgroup_size : index
+// CHECK:       %[[LSGROUND:.*]] = arith.addi %[[LSGSIZE]], %c31
+// CHECK:       %[[LNSG:.*]] = arith.divui %[[LSGROUND]], %[[LSGSIZE]]
+// CHECK:       scf.for %{{.*}} = %c0 to %[[LNSG]] step %c1 iter_args
+// CHECK:         memref.load %[[PARTIALS]]
+// CHECK:       math.sqrt
+// CHECK:       scf.for %{{.*}} = %[[TID]] to %{{.*}} step %c128 {
+// CHECK:         memref.load %[[KW]]
+// CHECK:         memref.store %{{.*}}, %[[KY]]
+// CHECK:       scf.for %{{.*}} to %[[UNITS]] step %c32 {
+// CHECK:   gpu.return
+
+// With rows-per-workgroup=1 and vector-width=1: one scalar kernel, one
+// workgroup per row whatever its length.
+// ONE-LABEL: func @norm_f16
+// ONE-NOT: scf.if
+// ONE: %[[GX:.*]] = arith.maxui
+// ONE: gpu.launch_func @rms_kernels::@rms_norm_f16_w_eps0x3727c5ac blocks in (%[[GX]], %{{.*}}, %c1) threads in (%c32, %c1, %c1) args(%{{.*}} : memref<?xf16>, %{{.*}} : memref<?xf16>, %{{.*}} : memref<?xf16>, %{{.*}} : index, %{{.*}} : index)
+// ONE: gpu.func @rms_norm_f16_w_eps0x3727c5ac(
+// ONE-NOT: gpu.subgroup_size
+// ONE: gpu.barrier
+// ONE: gpu.return
+// ONE-NEXT: }
+// ONE-NEXT: }
 func.func @norm_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
   return
@@ -59,12 +124,14 @@ func.func @norm_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>)
 // -----
 
 // Static shapes are cast to the kernel's dynamic buffers; two norms of the
-// same variant share one kernel; f64 accumulates in f64.
+// same variant share one kernel; rows of 4099 take only the scalar kernel;
+// f64 accumulates in f64.
 
 // CHECK-LABEL: func @two_f64
 // CHECK: memref.cast %{{.*}} : memref<12297xf64> to memref<?xf64>
 // CHECK: gpu.launch_func @rms_kernels::@rms_norm_f64_nw_eps0x0
 // CHECK: gpu.launch_func @rms_kernels::@rms_norm_f64_nw_eps0x0
+// CHECK-NOT: scf.if
 // CHECK: gpu.func @rms_norm_f64_nw_eps0x0(
 // CHECK:   memref.alloc() : memref<32xf64, 3>
 // CHECK-NOT: gpu.func
@@ -77,24 +144,27 @@ func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x
 // -----
 
 // bf16 travels as its bits (SPIR-V has no bf16): the host reinterprets the
-// buffers as i16, the kernel widens by a shift into the high half of an f32
-// and narrows by rounding the f32 bits to nearest even, keeping NaN quiet.
+// buffers as i16 (here vectors of 4, as 4 divides the static row length),
+// the kernel widens by a shift into the high half of an f32 and narrows by
+// rounding the f32 bits to nearest even, keeping NaN quiet.
 
 // CHECK-LABEL: func @norm_bf16
-// CHECK: %[[XB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xi16>
-// CHECK: %[[YB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xi16>
-// CHECK: gpu.launch_func @rms_kernels::@rms_norm_bf16_nw_eps0x3727c5ac {{.*}} args(%[[XB]] : memref<?xi16>, %[[YB]] : memref<?xi16>,
-// CHECK: gpu.func @rms_norm_bf16_nw_eps0x3727c5ac(%{{.*}}: memref<?xi16>, %{{.*}}: memref<?xi16>, %{{.*}}: index, %{{.*}}: index)
-// CHECK:   %[[WIDE:.*]] = arith.extui %{{.*}} : i16 to i32
-// CHECK:   %[[HIGH:.*]] = arith.shli %[[WIDE]], %c16_i32 : i32
-// CHECK:   arith.bitcast %[[HIGH]] : i32 to f32
-// CHECK:   %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
-// CHECK:   %[[LSB:.*]] = arith.andi %{{.*}}, %c1_i32 : i32
-// CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %c32767_i32 : i32
-// CHECK:   arith.addi %[[BITS]], %[[BIAS]] : i32
-// CHECK:   arith.cmpi ugt, %{{.*}}, %c2139095040_i32 : i32
+// CHECK-NOT: scf.if
+// CHECK: %[[XB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xvector<4xi16>>
+// CHECK: %[[YB:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?xbf16> to memref<?xvector<4xi16>>
+// CHECK: gpu.launch_func @rms_kernels::@rms_norm_bf16_nw_v4_eps0x3727c5ac {{.*}} args(%[[XB]] : memref<?xvector<4xi16>>, %[[YB]] : memref<?xvector<4xi16>>,
+// CHECK-NOT: gpu.func @rms_norm_bf16_nw_eps
+// CHECK: gpu.func @rms_norm_bf16_nw_v4_eps0x3727c5ac(%{{.*}}: memref<?xvector<4xi16>> {{.*}}, %{{.*}}: memref<?xvector<4xi16>> {{.*}}, %{{.*}}: index {{.*}}, %{{.*}}: index {{.*}})
+// CHECK:   %[[WIDE:.*]] = arith.extui %{{.*}} : vector<4xi16> to vector<4xi32>
+// CHECK:   %[[HIGH:.*]] = arith.shli %[[WIDE]], %cst{{.*}} : vector<4xi32>
+// CHECK:   arith.bitcast %[[HIGH]] : vector<4xi32> to vector<4xf32>
+// CHECK:   %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<4xf32> to vector<4xi32>
+// CHECK:   %[[LSB:.*]] = arith.andi %{{.*}}, %cst{{.*}} : vector<4xi32>
+// CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %cst{{.*}} : vector<4xi32>
+// CHECK:   arith.addi %[[BITS]], %[[BIAS]] : vector<4xi32>
+// CHECK:   arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<4xi32>
 // CHECK:   arith.select
-// CHECK:   arith.trunci %{{.*}} : i32 to i16
+// CHECK:   arith.trunci %{{.*}} : vector<4xi32> to vector<4xi16>
 func.func @norm_bf16(%x: memref<4x64xbf16>, %y: memref<4x64xbf16>) {
   rms.norm ins(%x : memref<4x64xbf16>) outs(%y : memref<4x64xbf16>) epsilon(1.0e-05)
   return

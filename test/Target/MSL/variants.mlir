@@ -4,72 +4,114 @@
 // RUN: %python %S/../../lib/check-msl-manifest.py %t.metal %t.json | FileCheck %s --check-prefix=MANIFEST
 
 // Every Metal variant (f32/f16/bf16 x weight or not, static and dynamic
-// shapes: one kernel per variant) in one MSL 2.1 source: the shared header
-// and types once, then each kernel with explicit [[buffer(i)]] in the order
-// x, [weight,] y, rows, n; simd_sum over each simdgroup, whose first lane
-// publishes the sum in threadgroup memory; one barrier; every thread adds
-// the simdgroups' sums. bf16 travels as ushort bits. The source passes a
-// syntax and type check (clang, C++ for OpenCL, test/lib/metal-shim). The manifest agrees with the source (test/lib/check-msl-manifest.py).
+// shapes) in one MSL 2.1 source: the shared header and types once, then
+// each kernel with explicit [[buffer(i)]] in the order x, [weight,] y, rows,
+// n (rows and n in `constant` buffers). A variant is a float4/half4/ushort4
+// kernel for rows whose length 4 divides and a scalar one for the others
+// (static rows of 4096 need only the first, of 4099 only the second). Short
+// rows: a simdgroup per row, simd_sum, no barrier; long rows: simd_sum over
+// each simdgroup, whose first lane publishes the sum in threadgroup memory,
+// one barrier, every thread adds the simdgroups' sums. bf16 travels as
+// ushort bits. The source passes a syntax and type check (clang, C++ for
+// OpenCL, test/lib/metal-shim). The manifest agrees with the source
+// (test/lib/check-msl-manifest.py).
 
 // CHECK: #include <metal_stdlib>
 // CHECK: using namespace metal;
 // CHECK: struct rms_partials_256
 // CHECK-NEXT: {
 // CHECK-NEXT:     spvUnsafeArray<float, 256> _m0;
-// CHECK: struct rms_buffer_float
+// CHECK: struct rms_buffer_float4
 // CHECK-NEXT: {
-// CHECK-NEXT:     float data[1];
+// CHECK-NEXT:     float4 data[1];
 // CHECK: struct rms_scalar_uint
 // CHECK-NEXT: {
 // CHECK-NEXT:     uint value;
 
-// CHECK: kernel void rms_norm_f32_w_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]], uint gl_NumSubgroups {{\[\[}}simdgroups_per_threadgroup]], uint gl_SubgroupID {{\[\[}}simdgroup_index_in_threadgroup]], uint gl_SubgroupInvocationID {{\[\[}}thread_index_in_simdgroup]], uint3 gl_NumWorkGroups {{\[\[}}threadgroups_per_grid]], uint3 gl_WorkGroupID {{\[\[}}threadgroup_position_in_grid]], uint3 gl_LocalInvocationID {{\[\[}}thread_position_in_threadgroup]])
+// CHECK: kernel void rms_norm_f32_w_v4_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& weight {{\[\[}}buffer(1)]], device rms_buffer_float4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     threadgroup rms_partials_256 partials;
-// CHECK:     float [[SUM:_[0-9]+]] = simd_sum(
-// CHECK:     if (gl_SubgroupInvocationID == 0u)
-// CHECK:       partials._m0[gl_SubgroupID] = [[SUM]];
+// CHECK:     uint [[UNITS:_[0-9]+]] = n.value / 4u;
+// CHECK:     if (n.value <= 1024u)
+// CHECK:       min(gl_SubgroupSize, (256u - (gl_SubgroupID * gl_SubgroupSize)))
+// CHECK:       float4 {{_[0-9]+}} = {{_[0-9]+}} + (x.data[{{_[0-9]+}}] * x.data[{{_[0-9]+}}]);
+// CHECK:       float [[ROWSUM:_[0-9]+]] = simd_sum(({{_[0-9]+}}.x + {{_[0-9]+}}.y) + ({{_[0-9]+}}.z + {{_[0-9]+}}.w));
+// CHECK:       float4 [[SCALE:_[0-9]+]] = float4(1.0 / sqrt(([[ROWSUM]] / float(n.value)) + 9.99999974737875{{[0-9]*}}e-06));
+// CHECK:       y.data[{{.*}}] = (x.data[{{.*}}] * [[SCALE]]) * weight.data[
+// CHECK:     else
+// CHECK:       float [[SUM:_[0-9]+]] = simd_sum(
+// CHECK:       if (gl_SubgroupInvocationID == 0u)
+// CHECK:         partials._m0[gl_SubgroupID] = [[SUM]];
+// CHECK:       threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK-NOT:   threadgroup_barrier
+// CHECK:       uint [[NSG:_[0-9]+]] = (gl_SubgroupSize + 255u) / gl_SubgroupSize;
+// CHECK:       for (; int({{_[0-9]+}}) < int([[NSG]]); )
+// CHECK:         partials._m0[
+// CHECK:       1.0 / sqrt(
+// CHECK:       y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
+
+// CHECK: struct rms_buffer_float
+// CHECK-NEXT: {
+// CHECK-NEXT:     float data[1];
+// CHECK: kernel void rms_norm_f32_w_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
-// CHECK-NOT: threadgroup_barrier
-// CHECK:     for (; int({{_[0-9]+}}) < int(gl_NumSubgroups); )
-// CHECK:       partials._m0[
-// CHECK:     1.0 / sqrt(
 // CHECK:     y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
 
-// CHECK: kernel void rms_norm_f32_nw_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
-// CHECK:     threadgroup rms_partials_256 partials;
-// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK: kernel void rms_norm_f32_nw_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK: kernel void rms_norm_f32_nw_v4_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
 
 // CHECK: struct rms_buffer_half
 // CHECK-NEXT: {
 // CHECK-NEXT:     half data[1];
-// CHECK: kernel void rms_norm_f16_w_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]],
-// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK: kernel void rms_norm_f16_w_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     float(x.data[
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
 // CHECK:     y.data[{{.*}}] = half((float(x.data[{{.*}}]) * {{.*}}) * float(weight.data[
-// CHECK: kernel void rms_norm_f16_nw_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK: struct rms_buffer_half4
+// CHECK-NEXT: {
+// CHECK-NEXT:     half4 data[1];
+// CHECK: kernel void rms_norm_f16_w_v4_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& weight {{\[\[}}buffer(1)]], device rms_buffer_half4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     float4(x.data[
+// CHECK:     simd_sum(
+// CHECK:     y.data[{{.*}}] = half4((float4(x.data[{{.*}}]) * {{.*}}) * float4(weight.data[
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK: kernel void rms_norm_f16_nw_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK: kernel void rms_norm_f16_nw_v4_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
 
 // CHECK: struct rms_buffer_ushort
 // CHECK-NEXT: {
 // CHECK-NEXT:     ushort data[1];
-// CHECK: kernel void rms_norm_bf16_w_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], device rms_scalar_uint& rows {{\[\[}}buffer(3)]], device rms_scalar_uint& n {{\[\[}}buffer(4)]],
-// CHECK:     threadgroup rms_partials_256 partials;
+// CHECK: kernel void rms_norm_bf16_w_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     as_type<float>(uint(x.data[{{.*}}]) << 16u)
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
 // CHECK:     y.data[{{.*}}] = ushort(
-// CHECK: kernel void rms_norm_bf16_nw_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], device rms_scalar_uint& rows {{\[\[}}buffer(2)]], device rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK: struct rms_buffer_ushort4
+// CHECK-NEXT: {
+// CHECK-NEXT:     ushort4 data[1];
+// CHECK: kernel void rms_norm_bf16_w_v4_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     as_type<float4>(uint4(x.data[{{.*}}]) << uint4(16u))
+// CHECK:     y.data[{{.*}}] = ushort4(
+// CHECK: kernel void rms_norm_bf16_nw_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK: kernel void rms_norm_bf16_nw_v4_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
 // CHECK-NOT: kernel void
 // CHECK-NOT: double
 
+// MANIFEST: rms_norm_f32_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_f32_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_f32_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_f16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_f16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_bf16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
 // MANIFEST: rms_norm_bf16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: 6 kernels, manifest agrees with the source
+// MANIFEST: rms_norm_bf16_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: 12 kernels, manifest agrees with the source
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
   %i = tensor.empty() : tensor<8x4096xf32>

@@ -4,12 +4,20 @@
 
 // Every kernel variant (f32/f16/bf16/f64 x weight or not, static and dynamic
 // shapes) serializes into one SPIR-V module that spirv-val accepts for
-// Vulkan 1.1; a variant is one kernel whatever the shape.
+// Vulkan 1.1. A variant is two kernels whatever the shape: one loading
+// vec4s (rows whose length 4 divides) and one loading scalars; static rows
+// of 4096 take only the first, of 4099 only the second. The sizes are
+// uniform buffers.
 
 // CHECK: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.3, [{{.*}}GroupNonUniformArithmetic{{.*}}StorageBuffer16BitAccess{{.*}}GroupNonUniform], [{{.*}}SPV_KHR_16bit_storage{{.*}}]>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f32>)>, Workgroup>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f64>)>, Workgroup>
-// CHECK-COUNT-8: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<4xf16>, stride=8> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_bf16_nw_v4_eps0x3727c5ac_arg_1 bind(0, 1) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<4xi16>, stride=8> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<f16, stride=2> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_3 bind(0, 3) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_4 bind(0, 4) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
+// CHECK-COUNT-16: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)(_v4)?}}_eps0x3727c5ac "LocalSize", 64, 1, 1
 // CHECK-NOT: spirv.EntryPoint
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {

@@ -1,0 +1,54 @@
+# REQUIRES: vulkan
+# RUN: %python %s rms-run %t | FileCheck %s
+# Every path of the GPU kernels and every pipeline option that shapes them,
+# on the first Vulkan device, against the float64 reference: short rows
+# (a subgroup per row, several rows per workgroup, rows not a multiple of
+# rows-per-workgroup) and long rows (a workgroup per row) on both sides of
+# short-row-limit; vec4, vec2 and scalar kernels (the row length decides at
+# run time for dynamic shapes); a workgroup whose last subgroup is partial
+# (12 invocations on lavapipe's 8-wide subgroups); rows-per-workgroup=1 and
+# vector-width=1 (the one-row-per-workgroup scalar kernel of before).
+
+# CHECK-NOT: FAIL
+# CHECK: 22 of 22 cases within tolerance
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
+import rmsref
+
+STATIC, DYNAMIC = (False, False), (True, True)
+CASES = [
+    # options, name, shape, dtype, weight, epsilon, dynamic dims
+    ("", "f32_64x1024_short_v4", (64, 1024), "f32", True, 1e-5, DYNAMIC),
+    ("", "f32_5x1028_long_v4", (5, 1028), "f32", True, 1e-5, DYNAMIC),
+    ("", "f32_17x1026_long_scalar", (17, 1026), "f32", False, 1e-5, DYNAMIC),
+    ("", "f32_33x1022_short_scalar", (33, 1022), "f32", True, 0.0, DYNAMIC),
+    ("", "f16_9x4_short_v4", (9, 4), "f16", True, 10.0, STATIC),
+    ("", "f16_3x2_short_scalar", (3, 2), "f16", False, 1e-5, DYNAMIC),
+    ("", "bf16_1001x64_short_v4", (1001, 64), "bf16", True, 1e-5, STATIC),
+    ("", "f64_13x260_short_v4", (13, 260), "f64", True, 1e-5, DYNAMIC),
+    ("workgroup-size=12", "f32_20x100_partial_short", (20, 100), "f32", True, 1e-5, DYNAMIC),
+    ("workgroup-size=12", "f32_3x4096_partial_long", (3, 4096), "f32", True, 1e-5, STATIC),
+    ("workgroup-size=12", "bf16_11x37_partial_scalar", (11, 37), "bf16", True, 1e-5, DYNAMIC),
+    ("rows-per-workgroup=3 vector-width=2", "f16_10x66_v2", (10, 66), "f16", True, 1e-5, DYNAMIC),
+    ("rows-per-workgroup=3 vector-width=2", "f32_7x2001_scalar", (7, 2001), "f32", False, 1e-5, DYNAMIC),
+    ("rows-per-workgroup=3 vector-width=2", "bf16_4x2000_long_v2", (4, 2000), "bf16", True, 1e-5, STATIC),
+    ("rows-per-workgroup=1 vector-width=1", "f32_4x64_row", (4, 64), "f32", True, 1e-5, DYNAMIC),
+    ("rows-per-workgroup=1 vector-width=1", "f16_2x4099_row", (2, 4099), "f16", True, 1e-5, STATIC),
+    ("short-row-limit=0", "f32_40x8_all_long", (40, 8), "f32", True, 1e-5, DYNAMIC),
+    ("short-row-limit=100000", "f32_9x8192_all_short", (9, 8192), "f32", True, 1e-5, DYNAMIC),
+    ("short-row-limit=100000", "f16_3x8191_all_short", (3, 8191), "f16", True, 1e-5, DYNAMIC),
+    ("workgroup-size=256 rows-per-workgroup=16", "f32_70000x16_grid_y", (70000, 16), "f32", True, 1e-5, DYNAMIC),
+    ("workgroup-size=256 rows-per-workgroup=16", "bf16_2x8196_long", (2, 8196), "bf16", False, 1e-5, DYNAMIC),
+    ("workgroup-size=32 rows-per-workgroup=2", "f16_5x1_short", (5, 1), "f16", True, 1e-5, DYNAMIC),
+]
+results = []
+for seed, (options, name, shape, dtype, weight, eps, dyn) in enumerate(CASES):
+    extra = [f"--pipeline-options={options}"] if options else []
+    ok, figure = rmsref.run_case(sys.argv[1], sys.argv[2], name, shape, dtype,
+                                 weight, eps, dyn, target="vulkan", seed=seed,
+                                 extra=extra)
+    results.append((f"{name} [{options or 'defaults'}]", ok, figure))
+rmsref.report(results)
