@@ -370,6 +370,10 @@ std::string VulkanRunner::getDeviceName() const {
 
 unsigned VulkanRunner::getSubgroupSize() const { return impl->subgroupSize; }
 
+bool VulkanRunner::isCPU() const {
+  return impl->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
 Expected<std::unique_ptr<VulkanRunner>> VulkanRunner::create() {
   auto impl = std::make_unique<Impl>();
   if (Error e = impl->init())

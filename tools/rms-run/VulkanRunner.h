@@ -40,6 +40,8 @@ public:
   /// The name and subgroup size of the device.
   std::string getDeviceName() const;
   unsigned getSubgroupSize() const;
+  /// Whether the device is a CPU (lavapipe, SwiftShader).
+  bool isCPU() const;
 
   /// Runs `func` on `inputs` with the kernels of `kernels`. With
   /// `repetitions` > 0, the dispatches are submitted that many more times

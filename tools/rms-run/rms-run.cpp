@@ -300,6 +300,12 @@ static int runOnVulkan(ModuleOp module, StringRef name,
   if (!llvm::StringRef(pipelineOptions).contains("workgroup-size"))
     options->workgroupSize =
         std::max<int64_t>(2 * (*runner)->getSubgroupSize(), 16);
+  // A CPU device runs a workgroup on one thread and pays for starting each:
+  // 32 short rows per workgroup instead of 8 (65536x64 f32 on lavapipe:
+  // about 1.9 GB/s instead of 1.1).
+  if (!llvm::StringRef(pipelineOptions).contains("rows-per-workgroup") &&
+      (*runner)->isCPU())
+    options->rowsPerWorkgroup = 32;
   // Only `name` and what it calls are compiled: the other functions of the
   // file may use what the GPU path does not support.
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

@@ -12,28 +12,44 @@ include "mlir/Pass/PassBase.td"
 def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower rms.norm on memrefs to GPU kernels and their launches";
   let description = [{
-    Rewrites every memref `rms.norm` into a `gpu.launch_func` of a kernel in
-    `gpu.module @rms_kernels` (one kernel per element type, weight presence
-    and epsilon). Each workgroup of `workgroup-size` invocations normalizes
-    one row: the invocations stride over the row accumulating blocked partial
-    sums of squares in f32 (f64 for f64 data), four elements per loop
-    iteration (lavapipe caps an invocation at 65535 loop iterations), add
-    them per subgroup (`gpu.subgroup_reduce`), publish each subgroup's sum
-    from its first lane in workgroup memory, meet at one barrier, each add
-    the subgroups' sums in the same order (so every invocation computes the
-    same scale, for any subgroup size read at run time), and stride over
-    the row again to write the result. Loops that may run no iteration and
-    carry values are guarded: the SPIR-V lowering of scf.for leaves their
-    results undefined otherwise. Buffers travel
-    flattened to one dimension; the row count and the row length travel as
-    scalar arguments, so one kernel serves every shape. Rows beyond 65535 use
-    the second grid dimension.
+    Rewrites every memref `rms.norm` into a `gpu.launch_func` of kernels in
+    `gpu.module @rms_kernels`: per variant (element type, weight presence,
+    epsilon) a kernel that loads and stores `vector-width` elements at once,
+    launched for rows whose length that width divides (every row then
+    starts on a vector boundary), and a scalar kernel for the others. With
+    a static row length the host launches the one it needs; with a dynamic
+    one it picks by `n % vector-width` (`scf.if`).
+
+    Rows of at most `short-row-limit` elements are short: a workgroup takes
+    `rows-per-workgroup` of them and each subgroup normalizes whole rows in
+    turn (one `gpu.subgroup_reduce`, no workgroup memory, no barrier).
+    Longer rows get a workgroup each: its `workgroup-size` invocations
+    stride over the row accumulating blocked partial sums of squares in f32
+    (f64 for f64 data), four units per loop iteration (lavapipe caps an
+    invocation at 65535 loop iterations), add them per subgroup, publish
+    each subgroup's sum from its first lane in workgroup memory, meet at one
+    barrier, each add the subgroups' sums in the same order (so every
+    invocation computes the same scale, for any subgroup size read at run
+    time), and stride over the row again to write the result. The kernel
+    decides between the two from `n` (uniform over the grid); the host sizes
+    the grid the same way. Loops that may run no iteration and carry values
+    are guarded: the SPIR-V lowering of scf.for leaves their results
+    undefined otherwise. Rows beyond 65535 workgroups use the second grid
+    dimension.
+
+    Buffers travel flattened to one dimension (descriptor set 0, binding i
+    for argument i); the row count and the row length travel as 32-bit
+    scalars in uniform buffers, so one kernel serves every shape. Each
+    kernel records `rms.rows_per_workgroup` and `rms.short_row_limit` for
+    hosts that read the kernels alone (the Metal manifest).
 
     The kernel module carries a `spirv.target_env` for Vulkan 1.1 (SPIR-V
     1.3) allowing 16-bit storage, f16 and f64; `spirv-update-vce` later
     trims it to what a kernel uses. bf16 kernels take the data as
-    `memref<?xi16>` (SPIR-V has no bf16); the host casts its buffers with
-    `builtin.unrealized_conversion_cast`. Operands need identity layouts.
+    `memref<?xi16>` (SPIR-V has no bf16), and vectorized kernels as
+    `memref<?xvector<4xT>>`; the host marks both reinterpretations with
+    `builtin.unrealized_conversion_cast` (same buffer). Operands need
+    identity layouts.
 
     Before:
 
@@ -46,14 +62,16 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
 
     ```mlir
     %xf = memref.collapse_shape %x [[0, 1]] : memref<?x4096xf16> into memref<?xf16>
-    gpu.launch_func @rms_kernels::@rms_norm_f16_w blocks in (%gx, %gy, %c1)
-        threads in (%c64, %c1, %c1) args(%xf : memref<?xf16>, %w : ..., %yf : ...,
-        %rows : index, %n : index)
+    %xv = builtin.unrealized_conversion_cast %xf : memref<?xf16> to memref<?xvector<4xf16>>
+    gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_eps0x3727c5ac
+        blocks in (%gx, %gy, %c1) threads in (%c64, %c1, %c1)
+        args(%xv : memref<?xvector<4xf16>>, %wv : ..., %yv : ...,
+             %rows : index, %n : index)
     ```
   }];
   let options = [
     Option<"workgroupSize", "workgroup-size", "int64_t", /*default=*/"64",
-           "Invocations per workgroup (one workgroup per row)">,
+           "Invocations per workgroup">,
     Option<"rowsPerWorkgroup", "rows-per-workgroup", "int64_t",
            /*default=*/"8",
            "Rows a workgroup normalizes when they are short (one per "

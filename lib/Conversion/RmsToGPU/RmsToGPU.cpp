@@ -1,10 +1,11 @@
 //===- RmsToGPU.cpp - lower rms.norm to GPU kernels -----------------------===//
 //
 // Implements `convert-rms-to-gpu`: every memref rms.norm becomes a launch of a
-// kernel that normalizes one row per workgroup. The kernel is written for
-// portability first: it needs no subgroup operation (whose SPIR-V lowering
-// cannot yet elect one invocation per subgroup), no atomics and one barrier,
-// and it is correct for any subgroup size and any row length.
+// kernel that normalizes short rows one per subgroup, several per workgroup,
+// and long rows one per workgroup, loading vectors where the row length
+// allows. The kernels are written for portability: no atomics, at most one
+// barrier per row, correct for any subgroup size (read at run time) and any
+// row length, and one kernel serves every shape.
 //
 //===----------------------------------------------------------------------===//
 
