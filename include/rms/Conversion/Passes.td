@@ -78,6 +78,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "subgroup at a time); 1: a workgroup per row for every length">,
     Option<"shortRowLimit", "short-row-limit", "int64_t", /*default=*/"1024",
            "The longest row that is short">,
+    Option<"rowRegisters", "row-registers", "int64_t", /*default=*/"16",
+           "Units (of vector-width elements) of a row each invocation keeps "
+           "in registers: rows that fit are read from memory once (0: "
+           "every row is read twice)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"4",
            "Elements per load and store (1, 2 or 4) in rows whose length it "
            "divides; other rows take a scalar kernel">,

@@ -78,6 +78,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
   mlir::detail::PassOptions::Option<int64_t> shortRowLimit{
       *this, "short-row-limit",
       llvm::cl::desc("The longest row that is short"), llvm::cl::init(1024)};
+  mlir::detail::PassOptions::Option<int64_t> rowRegisters{
+      *this, "row-registers",
+      llvm::cl::desc("Units of a row each invocation keeps in registers: "
+                     "rows that fit are read from memory once (0: never)"),
+      llvm::cl::init(16)};
   mlir::detail::PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("Elements per load and store (1, 2 or 4) in rows whose "

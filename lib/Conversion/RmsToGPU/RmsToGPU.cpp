@@ -88,6 +88,8 @@ struct KernelConfig {
   int64_t rowsPerWorkgroup;
   /// The longest row that is short.
   int64_t shortRowLimit;
+  /// Units of a row an invocation keeps in registers (0: none).
+  int64_t rowRegisters;
 };
 
 /// Builds the kernel of one configuration.
@@ -165,22 +167,26 @@ private:
       return v;
     return arith::TruncFOp::create(b, wide(config.elementType), v);
   }
+  /// The sum of `terms`, pairwise.
+  Value pairwiseSum(SmallVector<Value> terms) {
+    while (terms.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < terms.size(); i += 2)
+        next.push_back(arith::AddFOp::create(b, terms[i], terms[i + 1]));
+      if (terms.size() % 2)
+        next.push_back(terms.back());
+      terms = std::move(next);
+    }
+    return terms.front();
+  }
   /// The sum of the lanes of `v`, pairwise.
   Value horizontalSum(Value v) {
-    SmallVector<Value> lanes;
     if (config.vectorWidth == 1)
       return v;
+    SmallVector<Value> lanes;
     for (int64_t i = 0; i < config.vectorWidth; ++i)
       lanes.push_back(vector::ExtractOp::create(b, v, i));
-    while (lanes.size() > 1) {
-      SmallVector<Value> next;
-      for (size_t i = 0; i + 1 < lanes.size(); i += 2)
-        next.push_back(arith::AddFOp::create(b, lanes[i], lanes[i + 1]));
-      if (lanes.size() % 2)
-        next.push_back(lanes.back());
-      lanes = std::move(next);
-    }
-    return lanes.front();
+    return pairwiseSum(std::move(lanes));
   }
   /// `scf.for %j = lb to ub step s iter_args(init)` with `body`, returning
   /// the loop's results, or `init` when it runs no iteration. The guard is
@@ -261,6 +267,15 @@ private:
   /// Writes this invocation's units of the row at `base`, scaled.
   void scaleRow(Value x, Value w, Value y, Value base, const Stride &s,
                 Value scale);
+  /// `v * scale [* w[j]]`, rounded and stored at y[base + j].
+  void storeScaled(Value v, Value w, Value y, Value base, Value j,
+                   Value scale);
+  /// Normalizes the row of `n` elements at `base` with the invocations of
+  /// `s`; `reduce` adds their partial sums of squares. Rows of at most
+  /// `rowRegisters` units per invocation are read once, into registers;
+  /// longer rows twice.
+  void normalizeRow(Value x, Value w, Value y, Value base, Value n,
+                    const Stride &s, function_ref<Value(Value)> reduce);
 
   ImplicitLocOpBuilder &b;
   const KernelConfig &config;
@@ -322,18 +337,78 @@ Value KernelBuilder::scaleOf(Value sumOfSquares, Value n) {
       math::SqrtOp::create(b, shifted));
 }
 
+void KernelBuilder::storeScaled(Value v, Value w, Value y, Value base,
+                                Value j, Value scale) {
+  v = arith::MulFOp::create(b, v, scale);
+  if (w)
+    v = arith::MulFOp::create(
+        b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
+  memref::StoreOp::create(b, narrow(v), y,
+                          ValueRange{arith::AddIOp::create(b, base, j)});
+}
+
+void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
+                                 Value n, const Stride &s,
+                                 function_ref<Value(Value)> reduce) {
+  auto streamed = [&]() {
+    Value total = reduce(partialSumOfSquares(x, base, s));
+    scaleRow(x, w, y, base, s, scaleOf(total, n));
+  };
+  if (config.rowRegisters == 0)
+    return streamed();
+  // Whether the row fits is the same for all invocations of `s` (the
+  // reduction's participants).
+  Value fits = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::ule, s.length,
+      arith::MulIOp::create(b, s.lanes, index(config.rowRegisters)));
+  scf::IfOp::create(
+      b, fits,
+      [&](OpBuilder &, Location) {
+        // Unit k of this invocation is lane + k * lanes, loaded (or zero
+        // past the row's end) into a register once.
+        Value zero = accConstant(0.0);
+        SmallVector<Value> units, inRow, squares;
+        for (int64_t k = 0; k < config.rowRegisters; ++k) {
+          Value j = unitAfter(s, s.lane, k);
+          Value in =
+              arith::CmpIOp::create(b, arith::CmpIPredicate::ult, j, s.length);
+          auto load = scf::IfOp::create(
+              b, in,
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(
+                    b, widen(memref::LoadOp::create(
+                           b, x, ValueRange{arith::AddIOp::create(b, base, j)})));
+              },
+              [&](OpBuilder &, Location) { scf::YieldOp::create(b, zero); });
+          units.push_back(load.getResult(0));
+          inRow.push_back(in);
+          squares.push_back(arith::MulFOp::create(b, units.back(), units.back()));
+        }
+        Value total = reduce(horizontalSum(pairwiseSum(std::move(squares))));
+        Value scale = scaleOf(total, n);
+        if (config.vectorWidth > 1)
+          scale = vector::BroadcastOp::create(b, wide(accType), scale);
+        for (int64_t k = 0; k < config.rowRegisters; ++k)
+          scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
+            storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
+            scf::YieldOp::create(b);
+          });
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        streamed();
+        scf::YieldOp::create(b);
+      });
+}
+
 void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
                              const Stride &s, Value scale) {
   if (config.vectorWidth > 1)
     scale = vector::BroadcastOp::create(b, wide(accType), scale);
   auto body = [&](Value j, ValueRange) {
     Value at = arith::AddIOp::create(b, base, j);
-    Value v = arith::MulFOp::create(
-        b, widen(memref::LoadOp::create(b, x, ValueRange{at})), scale);
-    if (w)
-      v = arith::MulFOp::create(
-          b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
-    memref::StoreOp::create(b, narrow(v), y, ValueRange{at});
+    storeScaled(widen(memref::LoadOp::create(b, x, ValueRange{at})), w, y,
+                base, j, scale);
     return SmallVector<Value>{};
   };
   guardedFor(s.lane, s.limit, s.span, ValueRange{},
@@ -409,27 +484,30 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Value base = arith::MulIOp::create(b, group, units);
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
-      Value partial = partialSumOfSquares(x, base, s);
-      Value subgroupSum = gpu::SubgroupReduceOp::create(
-          b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
-      Value firstLane = arith::CmpIOp::create(
-          b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
-          index(0));
-      scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
-        memref::StoreOp::create(
-            b, subgroupSum, shared,
-            ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
-        scf::YieldOp::create(b);
+      normalizeRow(x, w, y, base, n, s, [&](Value partial) {
+        Value subgroupSum = gpu::SubgroupReduceOp::create(
+            b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
+        Value firstLane = arith::CmpIOp::create(
+            b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
+            index(0));
+        scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
+          memref::StoreOp::create(
+              b, subgroupSum, shared,
+              ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
+          scf::YieldOp::create(b);
+        });
+        gpu::BarrierOp::create(b);
+        SmallVector<Value> total = guardedFor(
+            index(0), numSubgroups(), index(1),
+            ValueRange{
+                arith::ConstantOp::create(b, b.getFloatAttr(accType, 0))},
+            [&](Value k, ValueRange acc) {
+              return SmallVector<Value>{arith::AddFOp::create(
+                  b, acc[0],
+                  memref::LoadOp::create(b, shared, ValueRange{k}))};
+            });
+        return total[0];
       });
-      gpu::BarrierOp::create(b);
-      SmallVector<Value> total = guardedFor(
-          index(0), numSubgroups(), index(1),
-          ValueRange{arith::ConstantOp::create(b, b.getFloatAttr(accType, 0))},
-          [&](Value k, ValueRange acc) {
-            return SmallVector<Value>{arith::AddFOp::create(
-                b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
-          });
-      scaleRow(x, w, y, base, s, scaleOf(total[0], n));
       scf::YieldOp::create(b);
     });
   };
@@ -463,10 +541,12 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
               arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
           scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
             Value base = arith::MulIOp::create(b, row, units);
-            Value total = gpu::SubgroupReduceOp::create(
-                b, partialSumOfSquares(x, base, s),
-                gpu::AllReduceOperation::ADD, /*uniform=*/false);
-            scaleRow(x, w, y, base, s, scaleOf(total, n));
+            normalizeRow(x, w, y, base, n, s, [&](Value partial) {
+              return gpu::SubgroupReduceOp::create(
+                         b, partial, gpu::AllReduceOperation::ADD,
+                         /*uniform=*/false)
+                  .getResult();
+            });
             scf::YieldOp::create(b);
           });
           scf::YieldOp::create(b);
@@ -608,6 +688,8 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("rows-per-workgroup must be >= 1");
   if (shortRowLimit < 0)
     return optionError("short-row-limit must be >= 0");
+  if (rowRegisters < 0 || rowRegisters > 64)
+    return optionError("row-registers must be in [0, 64]");
   if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4)
     return optionError("vector-width must be 1, 2 or 4");
   if (target != "vulkan" && target != "metal")
@@ -650,7 +732,8 @@ void ConvertRmsToGPUPass::runOnOperation() {
                         /*vectorWidth=*/1,
                         workgroupSize,
                         rowsPerWorkgroup,
-                        shortRowLimit};
+                        shortRowLimit,
+                        rowRegisters};
     // Rows and row length.
     Value input = op.getInput();
     int64_t rank = op.getInputType().getRank();
