@@ -1,5 +1,6 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32" -canonicalize -cse -split-input-file | FileCheck %s
-// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 row-registers=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=REG
 
 // Rows and row length travel as scalars (uniform buffers), buffers
 // flattened. Short rows (n <= short-row-limit) share a workgroup, 8 per
@@ -104,8 +105,40 @@
 // CHECK:       scf.for %{{.*}} to %[[UNITS]] step %c32 {
 // CHECK:   gpu.return
 
-// With rows-per-workgroup=1 and vector-width=1: one scalar kernel, one
-// workgroup per row whatever its length.
+// Rows of at most row-registers units per invocation (here 2 x 32 vec4s)
+// are read once: each invocation loads its units into registers (zero past
+// the row's end), reduces, and scales the registers; longer rows take the
+// streamed path, which reads x twice.
+// REG-LABEL: gpu.func @rms_norm_f16_w_v4_eps0x3727c5ac(
+// REG:   %[[UNITS:.*]] = arith.divui %{{.*}}, %c4
+// REG:   %[[TID:.*]] = gpu.thread_id x
+// REG:   %[[FITS:.*]] = arith.cmpi ule, %[[UNITS]], %c64
+// REG:   scf.if %[[FITS]] {
+// REG:     %[[IN0:.*]] = arith.cmpi ult, %[[TID]], %[[UNITS]]
+// REG:     %[[U0:.*]] = scf.if %[[IN0]] -> (vector<4xf32>) {
+// REG:       memref.load
+// REG:     } else {
+// REG:       scf.yield %{{.*}} : vector<4xf32>
+// REG:     %[[J1:.*]] = arith.addi %[[TID]], %c32
+// REG:     %[[IN1:.*]] = arith.cmpi ult, %[[J1]], %[[UNITS]]
+// REG:     %[[U1:.*]] = scf.if %[[IN1]] -> (vector<4xf32>) {
+// REG:       memref.load
+// REG:     gpu.subgroup_reduce add
+// REG:     gpu.barrier
+// REG:     math.sqrt
+// REG:     scf.if %[[IN0]] {
+// REG:       arith.mulf %[[U0]]
+// REG:       memref.store
+// REG:     scf.if %[[IN1]] {
+// REG:       arith.mulf %[[U1]]
+// REG:       memref.store
+// REG:   } else {
+// REG:     scf.for
+// REG:     gpu.barrier
+// REG:     scf.for
+
+// With rows-per-workgroup=1, vector-width=1 and row-registers=0: one scalar
+// kernel, one workgroup per row whatever its length, x read twice.
 // ONE-LABEL: func @norm_f16
 // ONE-NOT: scf.if
 // ONE: %[[GX:.*]] = arith.maxui

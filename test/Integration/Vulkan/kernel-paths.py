@@ -7,10 +7,13 @@
 # short-row-limit; vec4, vec2 and scalar kernels (the row length decides at
 # run time for dynamic shapes); a workgroup whose last subgroup is partial
 # (12 invocations on lavapipe's 8-wide subgroups); rows-per-workgroup=1 and
-# vector-width=1 (the one-row-per-workgroup scalar kernel of before).
+# vector-width=1 (the one-row-per-workgroup scalar kernel of before); rows
+# kept in registers (row-registers, which rms-run turns off on CPU devices)
+# on both sides of the fit: short rows (8 lanes x 4 units) and long rows
+# (16 invocations x 4 units), vec4 and scalar, bf16 rounding from registers.
 
 # CHECK-NOT: FAIL
-# CHECK: 22 of 22 cases within tolerance
+# CHECK: 30 of 30 cases within tolerance
 
 import os
 import sys
@@ -43,6 +46,14 @@ CASES = [
     ("workgroup-size=256 rows-per-workgroup=16", "f32_70000x16_grid_y", (70000, 16), "f32", True, 1e-5, DYNAMIC),
     ("workgroup-size=256 rows-per-workgroup=16", "bf16_2x8196_long", (2, 8196), "bf16", False, 1e-5, DYNAMIC),
     ("workgroup-size=32 rows-per-workgroup=2", "f16_5x1_short", (5, 1), "f16", True, 1e-5, DYNAMIC),
+    ("row-registers=4", "f32_9x128_short_fits", (9, 128), "f32", True, 1e-5, DYNAMIC),
+    ("row-registers=4", "f32_9x132_short_streams", (9, 132), "f32", True, 1e-5, DYNAMIC),
+    ("row-registers=4", "f16_5x31_short_scalar_fits", (5, 31), "f16", True, 1e-5, DYNAMIC),
+    ("row-registers=4 workgroup-size=16", "f32_3x1100_long_streams", (3, 1100), "f32", True, 0.0, DYNAMIC),
+    ("row-registers=4 workgroup-size=16 short-row-limit=0", "bf16_4x256_long_fits", (4, 256), "bf16", True, 1e-5, STATIC),
+    ("row-registers=4 workgroup-size=16 short-row-limit=0", "bf16_4x255_long_scalar", (4, 255), "bf16", False, 1e-5, DYNAMIC),
+    ("row-registers=64 workgroup-size=64", "f32_2x4096_long_fits", (2, 4096), "f32", True, 1e-5, STATIC),
+    ("row-registers=64 workgroup-size=12", "f16_6x2000_partial_fits", (6, 2000), "f16", True, 10.0, DYNAMIC),
 ]
 results = []
 for seed, (options, name, shape, dtype, weight, eps, dyn) in enumerate(CASES):

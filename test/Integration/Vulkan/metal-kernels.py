@@ -23,6 +23,7 @@ for dtype in ("f16", "bf16", "f32"):
         ok, figure = rmsref.run_case(
             sys.argv[1], sys.argv[2], name, shape, dtype, weight, eps, dyn,
             target="vulkan", seed=seed,
-            extra=["--pipeline-options=workgroup-size=256"])
+            extra=["--pipeline-options=workgroup-size=256 rows-per-workgroup=8 "
+                   "short-row-limit=1024 row-registers=16 vector-width=4"])
         results.append((name, ok, figure))
 rmsref.report(results)
