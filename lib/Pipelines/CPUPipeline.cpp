@@ -51,6 +51,7 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.block = options.block;
   vectorizeOptions.nontemporalBytes = options.nontemporalBytes;
   vectorizeOptions.splitBytes = options.splitBytes;
+  vectorizeOptions.fuseRows = options.fuseRows;
   pm.addPass(createRmsVectorize(vectorizeOptions));
   // Upstream linalg ops written around the norm become plain loops.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

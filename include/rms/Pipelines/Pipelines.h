@@ -44,6 +44,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Static rows of at least twice this many bytes are split "
                      "across threads (0: never, -1: the host's L2 cache)"),
       llvm::cl::init(-1)};
+  PassOptions::Option<int64_t> fuseRows{
+      *this, "fuse-rows",
+      llvm::cl::desc("Scale each row in the sweep that sums the squares of "
+                     "the next one: 1 always, 0 never, -1 for f16 and bf16"),
+      llvm::cl::init(-1)};
   PassOptions::Option<bool> threads{
       *this, "threads",
       llvm::cl::desc("Run row tiles and row slices on OpenMP threads; with "

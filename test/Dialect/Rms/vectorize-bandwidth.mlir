@@ -1,4 +1,4 @@
-// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0" -canonicalize -cse -split-input-file | FileCheck %s
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
 // at run time for dynamic shapes). The unrolled part starts on a cache line of

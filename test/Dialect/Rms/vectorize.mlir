@@ -1,4 +1,4 @@
-// RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 fuse-rows=0" -canonicalize -cse -split-input-file | FileCheck %s
 
 // f16 rows: 8 f32 lanes (256 bits), 2 accumulators, blocks of 4 iterations
 // Kahan-added into the row sum (the compensation dropped once the sum is

@@ -45,7 +45,9 @@ struct VectorizeOptions {
   /// into slices of about this size that run in parallel; 0: never; -1: the
   /// host's L2 cache.
   int64_t splitBytes = -1;
-
+  /// Scale each row in the sweep that sums the next one: 1 always, 0 never,
+  /// -1 for 16-bit element types.
+  int64_t fuseRows = -1;
   /// These options with every "auto" value replaced by the host's.
   VectorizeOptions resolvedForHost() const;
 };

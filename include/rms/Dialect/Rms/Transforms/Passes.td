@@ -169,7 +169,11 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     Option<"splitBytes", "split-bytes", "int64_t", /*default=*/"-1",
            "Rows of a static length of at least twice this many bytes are "
            "split into slices of about this size that run in parallel; 0: "
-           "never; -1: the host's L2 cache">
+           "never; -1: the host's L2 cache">,
+    Option<"fuseRows", "fuse-rows", "int64_t", /*default=*/"-1",
+           "Scale each row in the sweep that sums the squares of the next "
+           "one: 1 always, 0 never (sum a row, then scale it), -1 for f16 "
+           "and bf16">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

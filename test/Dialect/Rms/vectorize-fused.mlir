@@ -1,0 +1,69 @@
+// RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 fuse-rows=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ALWAYS
+
+// Fused sweeps (the default for f16 and bf16): the first row is summed
+// alone; then each sweep scales row r and, in the same loop, sums the
+// squares of row r + 1 (blocked and compensated as in a lone sum), so that
+// the next row streams in from memory while the current one is re-read from
+// cache; the last row is scaled alone.
+
+// CHECK-LABEL: func @fused_f16
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf16>, %[[W:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?x?xf16>)
+// CHECK:   %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK:   %[[LAST:.*]] = arith.subi %[[ROWS]], %c1
+// CHECK:   %[[ANY:.*]] = arith.cmpi ugt, %[[ROWS]], %c0
+// CHECK:   scf.if %[[ANY]] {
+// CHECK:     vector.load %[[X]][%c0, %{{.*}}]
+// CHECK:     %[[FIRST:.*]] = vector.reduction <add>
+// CHECK:     %[[SUMS:.*]] = scf.for %[[R:.*]] = %c0 to %[[LAST]] step %c1 iter_args(%[[SUM:.*]] = %[[FIRST]]) -> (f32) {
+// CHECK:       %[[NEXT:.*]] = arith.addi %[[R]], %c1
+// CHECK:       arith.divf %[[SUM]]
+// CHECK:       math.sqrt
+// CHECK:       %[[SCALE:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+//                Masked head and tail: both rows.
+// CHECK:       scf.for
+// CHECK:         vector.maskedload %[[X]][%[[R]], %{{.*}}]
+// CHECK:         vector.maskedstore %[[Y]][%[[R]], %{{.*}}]
+// CHECK:         vector.maskedload %[[X]][%[[NEXT]], %{{.*}}]
+// CHECK:         vector.fma
+// CHECK:       scf.for
+//                The unrolled blocks.
+// CHECK:       scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:         scf.for {{.*}} step %c16 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:           %[[N0:.*]] = vector.load %[[X]][%[[NEXT]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
+// CHECK:           %[[W0:.*]] = arith.extf %[[N0]]
+// CHECK:           vector.fma %[[W0]], %[[W0]]
+// CHECK:           %[[C0:.*]] = vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
+// CHECK:           %[[E0:.*]] = arith.extf %[[C0]]
+// CHECK:           arith.mulf %[[E0]], %[[SCALE]]
+// CHECK:           arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
+// CHECK:           vector.load %[[X]][%[[NEXT]], %{{.*}}]
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
+// CHECK:         math.absf
+// CHECK:         arith.select
+// CHECK:       %[[NEXTSUM:.*]] = vector.reduction <add>
+// CHECK:       scf.yield %[[NEXTSUM]] : f32
+//            The last row, scaled alone.
+// CHECK:     arith.divf %[[SUMS]]
+// CHECK:     vector.store %{{.*}}, %[[Y]][%[[LAST]], %{{.*}}]
+func.func @fused_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
+  rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// f32 rows are summed, then scaled (fused sweeps measured no faster for
+// them), unless fuse-rows=1.
+
+// CHECK-LABEL: func @two_sweeps_f32
+// CHECK:   scf.for %[[R:.*]] = %c0 to %{{[a-z_0-9]+}} step %c1 {{{$}}
+// CHECK:     vector.reduction <add>
+// CHECK:     vector.store
+// ALWAYS-LABEL: func @two_sweeps_f32
+// ALWAYS:   scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args(%{{.*}} = %{{.*}}) -> (f32) {
+func.func @two_sweeps_f32(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
+  rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}
