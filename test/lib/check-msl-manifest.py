@@ -4,10 +4,11 @@ For every kernel: the entry point exists, its [[buffer(i)]] parameters have
 the manifest's indices, names, address spaces (device arrays, constant
 scalars) and element types (read from the struct definitions), its
 threadgroup array has threads_per_threadgroup[0] floats
-(threadgroup_memory_bytes), one barrier per long-row path (registers or
-streamed), the element type and vector width match the
-variant, a vectorized kernel requires n % width == 0, and the threadgroup
-count formula uses the kernel's rows_per_threadgroup and short_row_limit.
+(threadgroup_memory_bytes) and one barrier for long rows, none of either
+for short rows, the element type and vector width match the variant, a
+vectorized kernel requires n % width == 0 and a registers kernel n <= its
+register_row_limit, and the threadgroup count formula uses the kernel's
+rows_per_threadgroup.
 Prints one line per kernel; exits non-zero on any disagreement.
 """
 
@@ -49,10 +50,13 @@ for kernel in manifest["kernels"]:
     stored = MSL_TYPE[kernel["element_type"]] + (str(width) if width > 1 else "")
     if in_source and in_source[0][2] != stored:
         problems.append(f"element type {kernel['element_type']} x {width} stored as {in_source[0][2]}")
-    if kernel["requires"] != (f"n % {width} == 0" if width > 1 else "nothing"):
-        problems.append(f"vector width {width} but requires {kernel['requires']!r}")
-    rows, limit = kernel["rows_per_threadgroup"], kernel["short_row_limit"]
-    groups = f"(n <= {limit} ? ceildiv(rows, {rows}) : rows)" if rows > 1 else "rows"
+    needs = [f"n % {width} == 0"] if width > 1 else []
+    if kernel["path"] == "reg":
+        needs.append(f"n <= {kernel['register_row_limit']}")
+    if kernel["requires"] != (" && ".join(needs) or "always"):
+        problems.append(f"requires {kernel['requires']!r}, expected {needs}")
+    rows = kernel["rows_per_threadgroup"]
+    groups = f"ceildiv(rows, {rows})" if rows > 1 else "rows"
     if kernel["threadgroups"][0] != f"max(min({groups}, 65535), 1)":
         problems.append(f"threadgroups {kernel['threadgroups'][0]!r} ignore the geometry")
     if kernel["weight"] != any(p == "weight" for _, p, _, _ in in_source):
@@ -61,17 +65,21 @@ for kernel in manifest["kernels"]:
     body = source[source.index(f"kernel void {name}("):]
     body = body[:body.index("\n}\n")]
     shared = re.search(r"threadgroup (\w+) partials;", body)
-    size = None
+    size = 0
     if shared:
         array = re.search(r"spvUnsafeArray<float, (\d+)>", structs.get(shared.group(1), ""))
         size = int(array.group(1)) if array else None
     threads = kernel["threads_per_threadgroup"][0]
-    if size != threads or kernel["threadgroup_memory_bytes"] != 4 * threads:
+    # Short rows: a simdgroup per row, no threadgroup memory, no barrier.
+    # Long rows: one float per thread and one barrier.
+    short = kernel["path"] == "rows"
+    floats = 0 if short else threads
+    if size != floats or kernel["threadgroup_memory_bytes"] != 4 * floats:
         problems.append(f"threadgroup memory of {size} floats for {threads} threads")
-    # Long rows meet one barrier: in the path that keeps the row in
-    # registers or in the one that reads it twice, whichever the row takes.
-    if body.count("threadgroup_barrier(") not in (1, 2):
-        problems.append("not one threadgroup_barrier per long-row path")
+    if body.count("threadgroup_barrier(") != (0 if short else 1):
+        problems.append(f"{body.count('threadgroup_barrier(')} barriers on path {kernel['path']}")
+    if (kernel["rows_per_threadgroup"] > 1) != short:
+        problems.append("rows per threadgroup disagree with the path")
     errors += [f"{name}: {p}" for p in problems]
     print(f"{name}: {len(in_source)} buffers, {threads} threads, "
           f"{'agrees' if not problems else 'DISAGREES'}")

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/SPIRV/Serialization.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -49,10 +50,15 @@ struct Kernel {
   bool hasWeight = false;
   float epsilon = 0;
   int64_t vectorWidth = 1; // elements per load, which must divide n
-  // Short rows (n <= shortRowLimit) share a threadgroup, rowsPerThreadgroup
-  // of them (read from the kernel's gpu.func for the manifest).
+  // Read from the kernel's gpu.func for the manifest: how rows map onto
+  // threadgroups ("rows": rowsPerThreadgroup short rows each; "row" or
+  // "reg": one row each, "reg" keeping it in registers, which needs
+  // n <= registerRowLimit), and the host's choice: short rows up to
+  // shortRowLimit (0: none), rows in registers up to registerRowLimit.
+  std::string path;
   int64_t rowsPerThreadgroup = 1;
   int64_t shortRowLimit = 0;
+  int64_t registerRowLimit = 0;
   SmallVector<int64_t, 3> threadsPerThreadgroup;
   SmallVector<Buffer> buffers;
 };
@@ -141,12 +147,15 @@ static FailureOr<Kernel> describe(spirv::ModuleOp module,
              << binding << " of type " << type;
     kernel.buffers.push_back({binding, names[i].str(), msl});
   }
-  if (auto vector = dyn_cast<VectorType>(std::get<1>(bound.front())))
-    kernel.vectorWidth = vector.getNumElements();
-  StringRef data = kernel.buffers.front().mslType;
-  kernel.elementType = data.starts_with("half")    ? "f16"
-                       : data.starts_with("float") ? "f32"
-                                                   : "bf16";
+  // The variant is in the name: rms_norm_<type>_<w|nw>[_v<width>]_<path>_..
+  SmallVector<StringRef> parts;
+  StringRef(kernel.entryPoint).split(parts, '_');
+  if (parts.size() < 6 || parts[0] != "rms" || parts[1] != "norm" ||
+      !llvm::is_contained({"f16", "bf16", "f32"}, parts[2]))
+    return func.emitError("not an rms kernel name: ") << kernel.entryPoint;
+  kernel.elementType = parts[2].str();
+  if (parts[4].consume_front("v") && parts[4].getAsInteger(10, kernel.vectorWidth))
+    return func.emitError("not an rms kernel name: ") << kernel.entryPoint;
   // The name carries epsilon's f32 bits: rms_norm_<type>_<w|nw>_eps0x<bits>.
   StringRef bits = StringRef(kernel.entryPoint).rsplit("_eps0x").second;
   uint32_t epsilonBits = 0;
@@ -313,19 +322,24 @@ static LogicalResult readGeometry(Operation *op, Kernel &kernel) {
     if (func.getName() == kernel.entryPoint)
       source = func;
   });
-  auto rows =
-      source ? source->getAttrOfType<IntegerAttr>("rms.rows_per_workgroup")
-             : IntegerAttr();
-  auto limit = source
-                   ? source->getAttrOfType<IntegerAttr>("rms.short_row_limit")
-                   : IntegerAttr();
-  if (!rows || !limit)
+  auto integer = [&](StringRef name) {
+    return source ? source->getAttrOfType<IntegerAttr>(name) : IntegerAttr();
+  };
+  IntegerAttr rows = integer("rms.rows_per_workgroup");
+  IntegerAttr shortLimit = integer("rms.short_row_limit");
+  IntegerAttr registerLimit = integer("rms.register_row_limit");
+  auto path = source ? source->getAttrOfType<StringAttr>("rms.path")
+                     : StringAttr();
+  if (!rows || !shortLimit || !registerLimit || !path)
     return op->emitError("the manifest needs the gpu.func of kernel '")
            << kernel.entryPoint
-           << "' with its rms.rows_per_workgroup and rms.short_row_limit "
-              "(the whole output of --rms-metal-pipeline)";
+           << "' with its rms.path, rms.rows_per_workgroup, "
+              "rms.short_row_limit and rms.register_row_limit (the whole "
+              "output of --rms-metal-pipeline)";
+  kernel.path = path.str();
   kernel.rowsPerThreadgroup = rows.getInt();
-  kernel.shortRowLimit = limit.getInt();
+  kernel.shortRowLimit = shortLimit.getInt();
+  kernel.registerRowLimit = registerLimit.getInt();
   return success();
 }
 
@@ -336,12 +350,14 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
     json.attribute(
         "grid",
         "rows = product of all dimensions of x but the last, n = the last; "
-        "groups = rows_per_threadgroup rows share a threadgroup when n <= "
-        "short_row_limit, else one row each: (n <= short_row_limit ? "
-        "ceildiv(rows, rows_per_threadgroup) : rows); threadgroups = "
-        "(max(min(groups, 65535), 1), ceildiv(groups, that), 1). A variant "
-        "with vector_width 4 serves rows with n % 4 == 0; the scalar kernel "
-        "of the same variant serves any n");
+        "groups = ceildiv(rows, rows_per_threadgroup); threadgroups = "
+        "(max(min(groups, 65535), 1), ceildiv(groups, that), 1)");
+    json.attribute(
+        "choice",
+        "every kernel of a variant whose `requires` holds for n computes the "
+        "norm; `use_when` is the compiler's choice: the vectorized kernels "
+        "when the width divides n, then short rows several per threadgroup, "
+        "rows that fit in registers read once, other rows read twice");
     json.attributeArray("kernels", [&] {
       for (const Kernel &kernel : kernels) {
         json.object([&] {
@@ -354,17 +370,35 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
               json.value(size);
           });
           json.attribute("vector_width", kernel.vectorWidth);
-          json.attribute("requires",
-                         kernel.vectorWidth > 1
-                             ? "n % " + std::to_string(kernel.vectorWidth) +
-                                   " == 0"
-                             : std::string("nothing"));
+          json.attribute("path", kernel.path);
+          std::string width = std::to_string(kernel.vectorWidth);
+          SmallVector<std::string> needs, useWhen;
+          if (kernel.vectorWidth > 1)
+            needs.push_back("n % " + width + " == 0");
+          if (kernel.path == "reg")
+            needs.push_back("n <= " +
+                               std::to_string(kernel.registerRowLimit));
+          useWhen = needs;
+          std::string shortLimit = std::to_string(kernel.shortRowLimit);
+          if (kernel.path == "rows")
+            useWhen.push_back("n <= " + shortLimit);
+          else if (kernel.shortRowLimit > 0)
+            useWhen.push_back("n > " + shortLimit);
+          if (kernel.path == "row" && kernel.registerRowLimit > 0)
+            useWhen.push_back("n > " +
+                              std::to_string(kernel.registerRowLimit));
+          auto conjunction = [](ArrayRef<std::string> terms) {
+            return terms.empty() ? std::string("always")
+                                 : llvm::join(terms, " && ");
+          };
+          json.attribute("requires", conjunction(needs));
+          json.attribute("use_when", conjunction(useWhen));
           json.attribute("rows_per_threadgroup", kernel.rowsPerThreadgroup);
           json.attribute("short_row_limit", kernel.shortRowLimit);
+          json.attribute("register_row_limit", kernel.registerRowLimit);
           std::string groups =
               kernel.rowsPerThreadgroup > 1
-                  ? llvm::formatv("(n <= {0} ? ceildiv(rows, {1}) : rows)",
-                                  kernel.shortRowLimit,
+                  ? llvm::formatv("ceildiv(rows, {0})",
                                   kernel.rowsPerThreadgroup)
                         .str()
                   : std::string("rows");
@@ -374,8 +408,11 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
             json.value("ceildiv(" + groups + ", " + gridX + ")");
             json.value("1");
           });
+          // Long rows add the simdgroups' sums in threadgroup memory.
           json.attribute("threadgroup_memory_bytes",
-                         kernel.threadsPerThreadgroup[0] * 4);
+                         kernel.path == "rows"
+                             ? 0
+                             : kernel.threadsPerThreadgroup[0] * 4);
           json.attributeArray("buffers", [&] {
             for (const Buffer &buffer : kernel.buffers) {
               json.object([&] {
@@ -419,7 +456,7 @@ LogicalResult mlir::rms::translateToMSL(Operation *op, raw_ostream &output,
                          spirv::Capability::Float64))
     return module.emitError("the kernels use f64, which Metal does not have; "
                             "compile them with --rms-metal-pipeline");
-  SmallVector<Kernel> kernels;
+  SmallVector<Kernel, 0> kernels;
   std::string source;
   llvm::StringSet<> emitted;
   for (auto entryPoint : module.getOps<spirv::EntryPointOp>()) {

@@ -38,7 +38,9 @@ static constexpr int64_t kBlock = 64;
 
 /// Kernel attributes recording the launch geometry.
 static constexpr StringLiteral kRowsPerWorkgroupAttr = "rms.rows_per_workgroup";
+static constexpr StringLiteral kPathAttr = "rms.path";
 static constexpr StringLiteral kShortRowLimitAttr = "rms.short_row_limit";
+static constexpr StringLiteral kRegisterRowLimitAttr = "rms.register_row_limit";
 
 static StringRef typeName(Type type) {
   if (type.isF16())
@@ -77,6 +79,21 @@ static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
 
 namespace {
 /// What a kernel is specialized for: one per variant and vector width.
+/// How a kernel maps rows onto invocations. Each is a complete kernel for
+/// any row length (the vector width dividing it), but for `InRegisters`,
+/// which needs rows of at most `workgroupSize * rowRegisters` units; the
+/// host launches the one that suits the row length.
+enum class RowPath {
+  /// `rowsPerWorkgroup` rows per workgroup, each subgroup normalizing whole
+  /// rows (kept in registers when they fit, if `rowRegisters` > 0).
+  Short,
+  /// A row per workgroup, read twice.
+  Streamed,
+  /// A row per workgroup, read once into `rowRegisters` registers per
+  /// invocation.
+  InRegisters,
+};
+
 struct KernelConfig {
   Type elementType;
   bool hasWeight;
@@ -84,13 +101,35 @@ struct KernelConfig {
   /// Elements per load and store: 1, or a vector width that divides n.
   int64_t vectorWidth;
   int64_t workgroupSize;
-  /// Rows per workgroup for short rows (1: every row has a workgroup).
+  RowPath path;
+  /// Rows per workgroup of the `Short` path.
   int64_t rowsPerWorkgroup;
-  /// The longest row that is short.
+  /// The host launches the `Short` kernel for rows up to this length (0: no
+  /// short rows); recorded on every kernel for hosts that read the kernels
+  /// alone.
   int64_t shortRowLimit;
   /// Units of a row an invocation keeps in registers (0: none).
   int64_t rowRegisters;
+  /// The host launches the `InRegisters` kernel for long rows up to this
+  /// length (0: never); recorded like `shortRowLimit`.
+  int64_t registerRowLimit = 0;
+  /// 16-bit data in vectors of 4 travel as pairs of 32-bit words
+  /// (`vector<2xi32>`): lavapipe loads and stores a vector one 32-bit (or
+  /// narrower) component at a time, lane by lane.
+  bool packHalves = false;
 };
+
+static StringRef pathName(RowPath path) {
+  switch (path) {
+  case RowPath::Short:
+    return "rows";
+  case RowPath::Streamed:
+    return "row";
+  case RowPath::InRegisters:
+    return "reg";
+  }
+  llvm_unreachable("unknown row path");
+}
 
 /// Builds the kernel of one configuration.
 class KernelBuilder {
@@ -130,6 +169,28 @@ private:
   Type storageType() {
     return config.elementType.isBF16() ? Type(b.getI16Type())
                                        : config.elementType;
+  }
+  /// A unit of the kernel's buffers: `vectorWidth` stored elements, or
+  /// with `packHalves` four 16-bit elements as two 32-bit words.
+  Type bufferUnit() {
+    if (config.packHalves)
+      return VectorType::get({2}, b.getI32Type());
+    return wide(storageType());
+  }
+  /// The unit at `at` of `memref`, in the accumulator type.
+  Value loadWide(Value memref, Value at) {
+    Value v = memref::LoadOp::create(b, memref, ValueRange{at});
+    if (config.packHalves)
+      v = vector::BitCastOp::create(
+          b, cast<VectorType>(wide(storageType())), v);
+    return widen(v);
+  }
+  /// Stores `v` rounded to the stored element type at `at` of `memref`.
+  void storeNarrow(Value v, Value memref, Value at) {
+    v = narrow(v);
+    if (config.packHalves)
+      v = vector::BitCastOp::create(b, cast<VectorType>(bufferUnit()), v);
+    memref::StoreOp::create(b, v, memref, ValueRange{at});
   }
   /// Loaded elements in the accumulator type.
   Value widen(Value v) {
@@ -270,12 +331,15 @@ private:
   /// `v * scale [* w[j]]`, rounded and stored at y[base + j].
   void storeScaled(Value v, Value w, Value y, Value base, Value j,
                    Value scale);
+  /// Whether `normalizeRow` keeps the row in registers.
+  enum class Registers { Never, Always, IfItFits };
   /// Normalizes the row of `n` elements at `base` with the invocations of
-  /// `s`; `reduce` adds their partial sums of squares. Rows of at most
-  /// `rowRegisters` units per invocation are read once, into registers;
-  /// longer rows twice.
+  /// `s`; `reduce` adds their partial sums of squares. In registers, the
+  /// row is read once (`rowRegisters` units per invocation at most);
+  /// streamed, twice.
   void normalizeRow(Value x, Value w, Value y, Value base, Value n,
-                    const Stride &s, function_ref<Value(Value)> reduce);
+                    const Stride &s, Registers registers,
+                    function_ref<Value(Value)> reduce);
 
   ImplicitLocOpBuilder &b;
   const KernelConfig &config;
@@ -292,8 +356,7 @@ Value KernelBuilder::partialSumOfSquares(Value x, Value base,
   // block sum joins the running sum: its error stays flat with the row
   // length.
   auto square = [&](Value j) {
-    Value v = widen(memref::LoadOp::create(
-        b, x, ValueRange{arith::AddIOp::create(b, base, j)}));
+    Value v = loadWide(x, arith::AddIOp::create(b, base, j));
     return arith::MulFOp::create(b, v, v).getResult();
   };
   Value zero = accConstant(0.0);
@@ -341,29 +404,18 @@ void KernelBuilder::storeScaled(Value v, Value w, Value y, Value base,
                                 Value j, Value scale) {
   v = arith::MulFOp::create(b, v, scale);
   if (w)
-    v = arith::MulFOp::create(
-        b, v, widen(memref::LoadOp::create(b, w, ValueRange{j})));
-  memref::StoreOp::create(b, narrow(v), y,
-                          ValueRange{arith::AddIOp::create(b, base, j)});
+    v = arith::MulFOp::create(b, v, loadWide(w, j));
+  storeNarrow(v, y, arith::AddIOp::create(b, base, j));
 }
 
 void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
-                                 Value n, const Stride &s,
+                                 Value n, const Stride &s, Registers registers,
                                  function_ref<Value(Value)> reduce) {
   auto streamed = [&]() {
     Value total = reduce(partialSumOfSquares(x, base, s));
     scaleRow(x, w, y, base, s, scaleOf(total, n));
   };
-  if (config.rowRegisters == 0)
-    return streamed();
-  // Whether the row fits is the same for all invocations of `s` (the
-  // reduction's participants).
-  Value fits = arith::CmpIOp::create(
-      b, arith::CmpIPredicate::ule, s.length,
-      arith::MulIOp::create(b, s.lanes, index(config.rowRegisters)));
-  scf::IfOp::create(
-      b, fits,
-      [&](OpBuilder &, Location) {
+  auto inRegisters = [&]() {
         // Unit k of this invocation is lane + k * lanes, loaded (or zero
         // past the row's end) into a register once.
         Value zero = accConstant(0.0);
@@ -376,8 +428,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
               b, in,
               [&](OpBuilder &, Location) {
                 scf::YieldOp::create(
-                    b, widen(memref::LoadOp::create(
-                           b, x, ValueRange{arith::AddIOp::create(b, base, j)})));
+                    b, loadWide(x, arith::AddIOp::create(b, base, j)));
               },
               [&](OpBuilder &, Location) { scf::YieldOp::create(b, zero); });
           units.push_back(load.getResult(0));
@@ -393,6 +444,20 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
             storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
             scf::YieldOp::create(b);
           });
+  };
+  if (registers == Registers::Never || config.rowRegisters == 0)
+    return streamed();
+  if (registers == Registers::Always)
+    return inRegisters();
+  // Whether the row fits is the same for all invocations of `s` (the
+  // reduction's participants).
+  Value fits = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::ule, s.length,
+      arith::MulIOp::create(b, s.lanes, index(config.rowRegisters)));
+  scf::IfOp::create(
+      b, fits,
+      [&](OpBuilder &, Location) {
+        inRegisters();
         scf::YieldOp::create(b);
       },
       [&](OpBuilder &, Location) {
@@ -407,8 +472,7 @@ void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
     scale = vector::BroadcastOp::create(b, wide(accType), scale);
   auto body = [&](Value j, ValueRange) {
     Value at = arith::AddIOp::create(b, base, j);
-    storeScaled(widen(memref::LoadOp::create(b, x, ValueRange{at})), w, y,
-                base, j, scale);
+    storeScaled(loadWide(x, at), w, y, base, j, scale);
     return SmallVector<Value>{};
   };
   guardedFor(s.lane, s.limit, s.span, ValueRange{},
@@ -423,7 +487,7 @@ void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
 gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   MLIRContext *ctx = b.getContext();
   auto buffer =
-      MemRefType::get({ShapedType::kDynamic}, wide(storageType()));
+      MemRefType::get({ShapedType::kDynamic}, bufferUnit());
   SmallVector<Type> args = {buffer};
   if (config.hasWeight)
     args.push_back(buffer);
@@ -433,11 +497,18 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   func->setAttr(spirv::getEntryPointABIAttrName(),
                 spirv::getEntryPointABIAttr(
                     ctx, {static_cast<int32_t>(config.workgroupSize), 1, 1}));
-  // The launch geometry, for hosts that read the kernels without the host
-  // code (the Metal manifest of `rms-translate --mlir-to-msl`).
+  // The launch geometry and the host's choice of kernel, for hosts that
+  // read the kernels without the host code (the Metal manifest of
+  // `rms-translate --mlir-to-msl`): the path, rows per workgroup, the
+  // longest short row and the longest row kept in registers (0: none).
+  bool shortRows = config.path == RowPath::Short;
+  func->setAttr(kPathAttr, b.getStringAttr(pathName(config.path)));
   func->setAttr(kRowsPerWorkgroupAttr,
-                b.getI64IntegerAttr(config.rowsPerWorkgroup));
-  func->setAttr(kShortRowLimitAttr, b.getI64IntegerAttr(config.shortRowLimit));
+                b.getI64IntegerAttr(shortRows ? config.rowsPerWorkgroup : 1));
+  func->setAttr(kShortRowLimitAttr,
+                b.getI64IntegerAttr(config.shortRowLimit));
+  func->setAttr(kRegisterRowLimitAttr,
+                b.getI64IntegerAttr(config.registerRowLimit));
   // Binding i of set 0 for argument i; the sizes in uniform buffers.
   for (auto [i, type] : llvm::enumerate(args)) {
     std::optional<spirv::StorageClass> storage;
@@ -460,11 +531,6 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
                     ? n
                     : arith::DivUIOp::create(b, n, index(config.vectorWidth));
 
-  // One partial sum per subgroup, in workgroup memory (address space 3);
-  // subgroups have at least one invocation, so workgroup-size entries do.
-  auto sharedType = MemRefType::get({config.workgroupSize}, accType,
-                                    AffineMap(), b.getI64IntegerAttr(3));
-  Value shared = memref::AllocOp::create(b, sharedType);
   Value group = arith::AddIOp::create(
       b,
       arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::y),
@@ -475,7 +541,12 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   // publishes each subgroup's sum from its first lane in workgroup memory,
   // meets at one barrier, and every invocation adds the subgroups' sums in
   // the same order (the same scale, for any subgroup size).
-  auto normalizeRowPerWorkgroup = [&]() {
+  auto normalizeRowPerWorkgroup = [&](Registers registers) {
+    // One partial sum per subgroup, in workgroup memory (address space 3);
+    // subgroups have at least one invocation, so workgroup-size entries do.
+    auto sharedType = MemRefType::get({config.workgroupSize}, accType,
+                                      AffineMap(), b.getI64IntegerAttr(3));
+    Value shared = memref::AllocOp::create(b, sharedType);
     // `group` is the same for the whole workgroup, so the barrier below is
     // reached by all of its invocations or by none.
     Value inRange =
@@ -484,7 +555,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Value base = arith::MulIOp::create(b, group, units);
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
-      normalizeRow(x, w, y, base, n, s, [&](Value partial) {
+      normalizeRow(x, w, y, base, n, s, registers, [&](Value partial) {
         Value subgroupSum = gpu::SubgroupReduceOp::create(
             b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
         Value firstLane = arith::CmpIOp::create(
@@ -511,12 +582,6 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       scf::YieldOp::create(b);
     });
   };
-  if (config.rowsPerWorkgroup == 1) {
-    normalizeRowPerWorkgroup();
-    gpu::ReturnOp::create(b);
-    return func;
-  }
-
   // Short rows: the workgroup takes `rowsPerWorkgroup` of them, and each
   // subgroup normalizes whole rows in turn: a subgroup reduction, no
   // workgroup memory, no barrier. (The last subgroup may be partial.)
@@ -541,7 +606,8 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
               arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
           scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
             Value base = arith::MulIOp::create(b, row, units);
-            normalizeRow(x, w, y, base, n, s, [&](Value partial) {
+            normalizeRow(x, w, y, base, n, s, Registers::IfItFits,
+                         [&](Value partial) {
               return gpu::SubgroupReduceOp::create(
                          b, partial, gpu::AllReduceOperation::ADD,
                          /*uniform=*/false)
@@ -552,19 +618,17 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
           scf::YieldOp::create(b);
         });
   };
-  // Whether rows are short is the same for the whole grid.
-  Value isShort = arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
-                                        index(config.shortRowLimit));
-  scf::IfOp::create(
-      b, isShort,
-      [&](OpBuilder &, Location) {
-        normalizeRowsPerSubgroup();
-        scf::YieldOp::create(b);
-      },
-      [&](OpBuilder &, Location) {
-        normalizeRowPerWorkgroup();
-        scf::YieldOp::create(b);
-      });
+  switch (config.path) {
+  case RowPath::Short:
+    normalizeRowsPerSubgroup();
+    break;
+  case RowPath::Streamed:
+    normalizeRowPerWorkgroup(Registers::Never);
+    break;
+  case RowPath::InRegisters:
+    normalizeRowPerWorkgroup(Registers::Always);
+    break;
+  }
   gpu::ReturnOp::create(b);
   return func;
 }
@@ -573,7 +637,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
 /// dynamic size (it has an identity layout) of `vectorWidth`-element
 /// vectors, or of scalars when that is 1.
 static Value flatten(ImplicitLocOpBuilder &b, Value memref,
-                     int64_t vectorWidth) {
+                     int64_t vectorWidth, bool packHalves) {
   auto type = cast<MemRefType>(memref.getType());
   Value flat = memref;
   if (type.getRank() != 1) {
@@ -593,6 +657,8 @@ static Value flatten(ImplicitLocOpBuilder &b, Value memref,
   Type unit = elementType.isBF16() ? Type(b.getI16Type()) : elementType;
   if (vectorWidth > 1)
     unit = VectorType::get({vectorWidth}, unit);
+  if (packHalves)
+    unit = VectorType::get({2}, b.getI32Type());
   if (unit == elementType)
     return flat;
   auto view = MemRefType::get({ShapedType::kDynamic}, unit);
@@ -607,26 +673,31 @@ struct ConvertRmsToGPUPass
   void runOnOperation() override;
 
 private:
+  /// Whether kernels of `elementType` and `vectorWidth` take the data as
+  /// 32-bit words (Vulkan only: Metal loads half4 as it is).
+  bool packsHalves(Type elementType, int64_t vectorWidth) {
+    return target == "vulkan" && vectorWidth == 4 &&
+           elementType.getIntOrFloatBitWidth() == 16;
+  }
   /// The kernel of `config` in `kernels`, built on first use.
   gpu::GPUFuncOp getKernel(gpu::GPUModuleOp kernels,
                            const KernelConfig &config);
-  /// Launches `kernel` on the operands of `op` over `grid`.
+  /// Launches `kernel` on the operands of `op`, `groups` workgroups (a
+  /// second grid dimension takes those beyond 65535).
   void launch(ImplicitLocOpBuilder &b, NormOp op, gpu::GPUFuncOp kernel,
-              int64_t vectorWidth, gpu::KernelDim3 grid, Value rows,
-              Value n);
-  /// The grid of a kernel for `rows` rows of `n` elements.
-  gpu::KernelDim3 gridFor(ImplicitLocOpBuilder &b, Value rows, Value n);
+              int64_t vectorWidth, Value groups, Value rows, Value n);
 };
 } // namespace
 
 gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
                                               const KernelConfig &config) {
-  // One kernel per variant; epsilon is baked in, so it is in the name.
+  // One kernel per variant, vector width and path; epsilon is baked in, so
+  // it is in the name.
   std::string name = llvm::formatv(
-      "rms_norm_{0}_{1}{2}_eps{3:x}", typeName(config.elementType),
+      "rms_norm_{0}_{1}{2}_{3}_eps{4:x}", typeName(config.elementType),
       config.hasWeight ? "w" : "nw",
       config.vectorWidth > 1 ? "_v" + std::to_string(config.vectorWidth) : "",
-      llvm::bit_cast<uint32_t>(config.epsilon));
+      pathName(config.path), llvm::bit_cast<uint32_t>(config.epsilon));
   if (auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name))
     return kernel;
   ImplicitLocOpBuilder kb(kernels.getLoc(), &getContext());
@@ -636,32 +707,14 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
 
 void ConvertRmsToGPUPass::launch(ImplicitLocOpBuilder &b, NormOp op,
                                  gpu::GPUFuncOp kernel, int64_t vectorWidth,
-                                 gpu::KernelDim3 grid, Value rows, Value n) {
-  SmallVector<Value> operands = {flatten(b, op.getInput(), vectorWidth)};
+                                 Value groups, Value rows, Value n) {
+  bool packHalves = packsHalves(op.getElementType(), vectorWidth);
+  SmallVector<Value> operands = {
+      flatten(b, op.getInput(), vectorWidth, packHalves)};
   if (op.getWeight())
-    operands.push_back(flatten(b, op.getWeight(), vectorWidth));
-  operands.append({flatten(b, op.getInit(), vectorWidth), rows, n});
-  gpu::LaunchFuncOp::create(
-      b, kernel, grid,
-      gpu::KernelDim3{arith::ConstantIndexOp::create(b, workgroupSize),
-                      grid.z, grid.z},
-      /*dynamicSharedMemorySize=*/Value(), operands);
-}
-
-gpu::KernelDim3 ConvertRmsToGPUPass::gridFor(ImplicitLocOpBuilder &b,
-                                             Value rows, Value n) {
-  // One workgroup per row, or per `rowsPerWorkgroup` short rows; a second
-  // grid dimension takes workgroups beyond 65535.
-  Value groups = rows;
-  if (rowsPerWorkgroup > 1)
-    groups = arith::SelectOp::create(
-        b,
-        arith::CmpIOp::create(
-            b, arith::CmpIPredicate::ule, n,
-            arith::ConstantIndexOp::create(b, shortRowLimit)),
-        arith::CeilDivUIOp::create(
-            b, rows, arith::ConstantIndexOp::create(b, rowsPerWorkgroup)),
-        rows);
+    operands.push_back(flatten(b, op.getWeight(), vectorWidth, packHalves));
+  operands.append(
+      {flatten(b, op.getInit(), vectorWidth, packHalves), rows, n});
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value gridX = arith::MaxUIOp::create(
       b,
@@ -669,7 +722,31 @@ gpu::KernelDim3 ConvertRmsToGPUPass::gridFor(ImplicitLocOpBuilder &b,
                              arith::ConstantIndexOp::create(b, kMaxGridDim)),
       one);
   Value gridY = arith::CeilDivUIOp::create(b, groups, gridX);
-  return {gridX, gridY, one};
+  gpu::LaunchFuncOp::create(
+      b, kernel, gpu::KernelDim3{gridX, gridY, one},
+      gpu::KernelDim3{arith::ConstantIndexOp::create(b, workgroupSize), one,
+                      one},
+      /*dynamicSharedMemorySize=*/Value(), operands);
+}
+
+/// Emits `onTrue` or `onFalse` under `scf.if %condition`, or only the one
+/// taken when the condition is known at compile time.
+static void emitChoice(ImplicitLocOpBuilder &b, std::optional<bool> known,
+                       function_ref<Value()> condition,
+                       function_ref<void()> onTrue,
+                       function_ref<void()> onFalse) {
+  if (known)
+    return *known ? onTrue() : onFalse();
+  scf::IfOp::create(
+      b, condition(),
+      [&](OpBuilder &, Location) {
+        onTrue();
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        onFalse();
+        scf::YieldOp::create(b);
+      });
 }
 
 void ConvertRmsToGPUPass::runOnOperation() {
@@ -731,8 +808,9 @@ void ConvertRmsToGPUPass::runOnOperation() {
                         op.getEpsilon().convertToFloat(),
                         /*vectorWidth=*/1,
                         workgroupSize,
+                        RowPath::Streamed,
                         rowsPerWorkgroup,
-                        shortRowLimit,
+                        rowsPerWorkgroup > 1 ? shortRowLimit : 0,
                         rowRegisters};
     // Rows and row length.
     Value input = op.getInput();
@@ -742,43 +820,72 @@ void ConvertRmsToGPUPass::runOnOperation() {
       rows =
           arith::MulIOp::create(b, rows, memref::DimOp::create(b, input, dim));
     Value n = memref::DimOp::create(b, input, rank - 1);
-    gpu::KernelDim3 grid = gridFor(b, rows, n);
 
-    // Rows whose length the vector width divides take the vector kernel
-    // (every row then starts on a vector boundary); others the scalar one.
+    // The host picks the kernel by the row length, at compile time when it
+    // is static: the vector width dividing it, short rows (several per
+    // workgroup), long rows that fit the registers, other long rows. Each
+    // kernel then holds only the code its rows run.
     int64_t length = op.getInputType().getShape().back();
-    bool mayVectorize = vectorWidth > 1 && (ShapedType::isDynamic(length) ||
-                                            length % vectorWidth == 0);
-    gpu::GPUFuncOp scalar;
-    if (!mayVectorize || ShapedType::isDynamic(length))
-      scalar = getKernel(kernels, config);
-    if (!mayVectorize) {
-      launch(b, op, scalar, 1, grid, rows, n);
-      op.erase();
-      continue;
+    auto whenStatic = [&](auto test) -> std::optional<bool> {
+      if (ShapedType::isDynamic(length))
+        return std::nullopt;
+      return test(length);
+    };
+    auto constant = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, v);
+    };
+    auto launchFor = [&](int64_t width) {
+      config.vectorWidth = width;
+      config.packHalves = packsHalves(config.elementType, width);
+      // Long rows are longer than short ones: registers are of use only if
+      // they hold more than a short row.
+      int64_t fit = workgroupSize * rowRegisters * width;
+      config.registerRowLimit =
+          fit > config.shortRowLimit ? fit : 0;
+      auto launchPath = [&](RowPath path) {
+        config.path = path;
+        Value groups = rows;
+        if (path == RowPath::Short)
+          groups = arith::CeilDivUIOp::create(b, rows,
+                                              constant(rowsPerWorkgroup));
+        launch(b, op, getKernel(kernels, config), width, groups, rows, n);
+      };
+      auto launchLong = [&]() {
+        if (config.registerRowLimit == 0)
+          return launchPath(RowPath::Streamed);
+        int64_t fit = config.registerRowLimit;
+        emitChoice(
+            b, whenStatic([&](int64_t v) { return v <= fit; }),
+            [&]() {
+              return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
+                                           constant(fit));
+            },
+            [&]() { launchPath(RowPath::InRegisters); },
+            [&]() { launchPath(RowPath::Streamed); });
+      };
+      if (rowsPerWorkgroup == 1)
+        return launchLong();
+      emitChoice(
+          b, whenStatic([&](int64_t v) { return v <= shortRowLimit; }),
+          [&]() {
+            return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
+                                         constant(shortRowLimit));
+          },
+          [&]() { launchPath(RowPath::Short); }, launchLong);
+    };
+    if (vectorWidth == 1) {
+      launchFor(1);
+    } else {
+      emitChoice(
+          b, whenStatic([&](int64_t v) { return v % vectorWidth == 0; }),
+          [&]() {
+            return arith::CmpIOp::create(
+                b, arith::CmpIPredicate::eq,
+                arith::RemUIOp::create(b, n, constant(vectorWidth)),
+                constant(0));
+          },
+          [&]() { launchFor(vectorWidth); }, [&]() { launchFor(1); });
     }
-    config.vectorWidth = vectorWidth;
-    gpu::GPUFuncOp vectorized = getKernel(kernels, config);
-    if (!scalar) {
-      launch(b, op, vectorized, vectorWidth, grid, rows, n);
-      op.erase();
-      continue;
-    }
-    Value aligned = arith::CmpIOp::create(
-        b, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(
-            b, n, arith::ConstantIndexOp::create(b, vectorWidth)),
-        arith::ConstantIndexOp::create(b, 0));
-    scf::IfOp::create(
-        b, aligned,
-        [&](OpBuilder &, Location) {
-          launch(b, op, vectorized, vectorWidth, grid, rows, n);
-          scf::YieldOp::create(b);
-        },
-        [&](OpBuilder &, Location) {
-          launch(b, op, scalar, 1, grid, rows, n);
-          scf::YieldOp::create(b);
-        });
     op.erase();
   }
 }

@@ -6,15 +6,17 @@
 // Every Metal variant (f32/f16/bf16 x weight or not, static and dynamic
 // shapes) in one MSL 2.1 source: the shared header and types once, then
 // each kernel with explicit [[buffer(i)]] in the order x, [weight,] y, rows,
-// n (rows and n in `constant` buffers). A variant is a float4/half4/ushort4
-// kernel for rows whose length 4 divides and a scalar one for the others
-// (static rows of 4096 need only the first, of 4099 only the second). Short
-// rows: a simdgroup per row, simd_sum, no barrier; long rows: simd_sum over
-// each simdgroup, whose first lane publishes the sum in threadgroup memory,
-// one barrier, every thread adds the simdgroups' sums. bf16 travels as
-// ushort bits. The source passes a syntax and type check (clang, C++ for
-// OpenCL, test/lib/metal-shim). The manifest agrees with the source
-// (test/lib/check-msl-manifest.py).
+// n (rows and n in `constant` buffers). A variant has float4/half4/ushort4
+// kernels for rows whose length 4 divides and scalar ones, each for short
+// rows (`_rows`: a simdgroup per row, simd_sum, no threadgroup memory, no
+// barrier), long rows kept in registers (`_reg`: x read once) and other
+// long rows (`_row`: x read twice); for long rows simd_sum over each
+// simdgroup, whose first lane publishes the sum in threadgroup memory, one
+// barrier, every thread adds the simdgroups' sums. bf16 travels as ushort
+// bits. Static rows of 4096 need only the registers kernel, of 4099 only
+// the scalar long-row kernel. The source passes a syntax and type check
+// (clang, C++ for OpenCL, test/lib/metal-shim). The manifest agrees with
+// the source (test/lib/check-msl-manifest.py).
 
 // CHECK: #include <metal_stdlib>
 // CHECK: using namespace metal;
@@ -28,90 +30,155 @@
 // CHECK-NEXT: {
 // CHECK-NEXT:     uint value;
 
-// CHECK: kernel void rms_norm_f32_w_v4_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& weight {{\[\[}}buffer(1)]], device rms_buffer_float4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK-LABEL: kernel void rms_norm_f32_w_v4_reg_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& weight {{\[\[}}buffer(1)]], device rms_buffer_float4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     threadgroup rms_partials_256 partials;
-// CHECK:     uint [[UNITS:_[0-9]+]] = n.value / 4u;
-// CHECK:     if (n.value <= 1024u)
-// CHECK:       min(gl_SubgroupSize, (256u - (gl_SubgroupID * gl_SubgroupSize)))
-// CHECK:       float4 {{_[0-9]+}} = {{_[0-9]+}} + (x.data[{{_[0-9]+}}] * x.data[{{_[0-9]+}}]);
-// CHECK:       float [[ROWSUM:_[0-9]+]] = simd_sum(({{_[0-9]+}}.x + {{_[0-9]+}}.y) + ({{_[0-9]+}}.z + {{_[0-9]+}}.w));
-// CHECK:       float4 [[SCALE:_[0-9]+]] = float4(1.0 / sqrt(([[ROWSUM]] / float(n.value)) + 9.99999974737875{{[0-9]*}}e-06));
-// CHECK:       y.data[{{.*}}] = (x.data[{{.*}}] * [[SCALE]]) * weight.data[
-// CHECK:     else
-// CHECK:       float [[SUM:_[0-9]+]] = simd_sum(
-// CHECK:       if (gl_SubgroupInvocationID == 0u)
-// CHECK:         partials._m0[gl_SubgroupID] = [[SUM]];
-// CHECK:       threadgroup_barrier(mem_flags::mem_threadgroup);
-// CHECK-NOT:   threadgroup_barrier
-// CHECK:       uint [[NSG:_[0-9]+]] = (gl_SubgroupSize + 255u) / gl_SubgroupSize;
-// CHECK:       for (; int({{_[0-9]+}}) < int([[NSG]]); )
-// CHECK:         partials._m0[
-// CHECK:       1.0 / sqrt(
-// CHECK:       y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
+// CHECK-COUNT-16: = x.data[
+// CHECK:     float [[SUM:_[0-9]+]] = simd_sum(({{_[0-9]+}}.x + {{_[0-9]+}}.y) + ({{_[0-9]+}}.z + {{_[0-9]+}}.w));
+// CHECK:     if (gl_SubgroupInvocationID == 0u)
+// CHECK:       partials._m0[gl_SubgroupID] = [[SUM]];
+// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK:     uint [[NSG:_[0-9]+]] = (gl_SubgroupSize + 255u) / gl_SubgroupSize;
+// CHECK:     for (; int({{_[0-9]+}}) < int([[NSG]]); )
+// CHECK:       partials._m0[
+// CHECK:     float4 [[SCALE:_[0-9]+]] = float4(1.0 / sqrt(({{_[0-9]+}} / float(n.value)) + 9.99999974737875{{[0-9]*}}e-06));
+// CHECK:     y.data[{{.*}}] = ({{_[0-9]+}} * [[SCALE]]) * weight.data[
+// CHECK-NOT: threadgroup_barrier
+// CHECK-NOT: x.data[
 
-// CHECK: struct rms_buffer_float
-// CHECK-NEXT: {
-// CHECK-NEXT:     float data[1];
-// CHECK: kernel void rms_norm_f32_w_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK-LABEL: kernel void rms_norm_f32_w_v4_rows_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& weight {{\[\[}}buffer(1)]], device rms_buffer_float4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK-NOT: threadgroup rms_partials
+// CHECK:     uint {{_[0-9]+}} = min(gl_SubgroupSize, (256u - (gl_SubgroupID * gl_SubgroupSize)));
+// CHECK:     float {{_[0-9]+}} = simd_sum(
+// CHECK:     float {{_[0-9]+}} = simd_sum(
+// CHECK-NOT: threadgroup_barrier
+
+// CHECK-LABEL: kernel void rms_norm_f32_w_v4_row_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& weight {{\[\[}}buffer(1)]], device rms_buffer_float4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     threadgroup rms_partials_256 partials;
+// CHECK:     float4 {{_[0-9]+}} = {{_[0-9]+}} + (x.data[{{_[0-9]+}}] * x.data[{{_[0-9]+}}]);
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
+// CHECK-NOT: threadgroup_barrier
 // CHECK:     y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
 
-// CHECK: kernel void rms_norm_f32_nw_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
-// CHECK: kernel void rms_norm_f32_nw_v4_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+// CHECK-LABEL: kernel void rms_norm_f32_w_rows_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 
-// CHECK: struct rms_buffer_half
-// CHECK-NEXT: {
-// CHECK-NEXT:     half data[1];
-// CHECK: kernel void rms_norm_f16_w_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK-LABEL: kernel void rms_norm_f32_w_reg_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_w_row_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_row_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_v4_rows_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_v4_reg_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_v4_row_eps0x3727c5ac(device rms_buffer_float4& x {{\[\[}}buffer(0)]], device rms_buffer_float4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_rows_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f32_nw_reg_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_w_row_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     float(x.data[
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
 // CHECK:     y.data[{{.*}}] = half((float(x.data[{{.*}}]) * {{.*}}) * float(weight.data[
-// CHECK: struct rms_buffer_half4
-// CHECK-NEXT: {
-// CHECK-NEXT:     half4 data[1];
-// CHECK: kernel void rms_norm_f16_w_v4_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& weight {{\[\[}}buffer(1)]], device rms_buffer_half4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
-// CHECK:     float4(x.data[
-// CHECK:     simd_sum(
-// CHECK:     y.data[{{.*}}] = half4((float4(x.data[{{.*}}]) * {{.*}}) * float4(weight.data[
-// CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
-// CHECK: kernel void rms_norm_f16_nw_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
-// CHECK: kernel void rms_norm_f16_nw_v4_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
 
-// CHECK: struct rms_buffer_ushort
-// CHECK-NEXT: {
-// CHECK-NEXT:     ushort data[1];
-// CHECK: kernel void rms_norm_bf16_w_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK-LABEL: kernel void rms_norm_f16_w_v4_rows_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& weight {{\[\[}}buffer(1)]], device rms_buffer_half4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+// CHECK:     = float4(x.data[
+// CHECK:     simd_sum(
+// CHECK:     y.data[{{.*}}] = half4(({{_[0-9]+}} * {{_[0-9]+}}) * float4(weight.data[
+
+// CHECK-LABEL: kernel void rms_norm_f16_w_v4_reg_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& weight {{\[\[}}buffer(1)]], device rms_buffer_half4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_w_v4_row_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& weight {{\[\[}}buffer(1)]], device rms_buffer_half4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_w_rows_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_w_reg_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& weight {{\[\[}}buffer(1)]], device rms_buffer_half& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_row_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_v4_rows_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_v4_reg_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_v4_row_eps0x3727c5ac(device rms_buffer_half4& x {{\[\[}}buffer(0)]], device rms_buffer_half4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_rows_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_f16_nw_reg_eps0x3727c5ac(device rms_buffer_half& x {{\[\[}}buffer(0)]], device rms_buffer_half& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_row_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     as_type<float>(uint(x.data[{{.*}}]) << 16u)
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
 // CHECK:     y.data[{{.*}}] = ushort(
-// CHECK: struct rms_buffer_ushort4
-// CHECK-NEXT: {
-// CHECK-NEXT:     ushort4 data[1];
-// CHECK: kernel void rms_norm_bf16_w_v4_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_v4_rows_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_v4_reg_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_v4_row_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort4& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 // CHECK:     as_type<float4>(uint4(x.data[{{.*}}]) << uint4(16u))
 // CHECK:     y.data[{{.*}}] = ushort4(
-// CHECK: kernel void rms_norm_bf16_nw_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
-// CHECK: kernel void rms_norm_bf16_nw_v4_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_rows_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_w_reg_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& weight {{\[\[}}buffer(1)]], device rms_buffer_ushort& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_row_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_v4_rows_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_v4_reg_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_v4_row_eps0x3727c5ac(device rms_buffer_ushort4& x {{\[\[}}buffer(0)]], device rms_buffer_ushort4& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_rows_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
+// CHECK-LABEL: kernel void rms_norm_bf16_nw_reg_eps0x3727c5ac(device rms_buffer_ushort& x {{\[\[}}buffer(0)]], device rms_buffer_ushort& y {{\[\[}}buffer(1)]], constant rms_scalar_uint& rows {{\[\[}}buffer(2)]], constant rms_scalar_uint& n {{\[\[}}buffer(3)]],
+
 // CHECK-NOT: kernel void
 // CHECK-NOT: double
 
-// MANIFEST: rms_norm_f32_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f32_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f32_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f32_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f16_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_f16_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_bf16_w_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_bf16_w_v4_eps0x3727c5ac: 5 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_bf16_nw_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: rms_norm_bf16_nw_v4_eps0x3727c5ac: 4 buffers, 256 threads, agrees
-// MANIFEST: 12 kernels, manifest agrees with the source
+// MANIFEST: rms_norm_f32_w_v4_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_w_v4_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_w_v4_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_w_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_w_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_w_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_v4_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_v4_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_v4_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f32_nw_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_v4_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_v4_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_v4_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_w_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_v4_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_v4_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_v4_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_f16_nw_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_v4_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_v4_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_v4_row_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_rows_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_w_reg_eps0x3727c5ac: 5 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_v4_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_v4_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_v4_row_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_rows_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: rms_norm_bf16_nw_reg_eps0x3727c5ac: 4 buffers, 256 threads, agrees
+// MANIFEST: 36 kernels, manifest agrees with the source
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
   %i = tensor.empty() : tensor<8x4096xf32>

@@ -4,20 +4,22 @@
 
 // Every kernel variant (f32/f16/bf16/f64 x weight or not, static and dynamic
 // shapes) serializes into one SPIR-V module that spirv-val accepts for
-// Vulkan 1.1. A variant is two kernels whatever the shape: one loading
-// vec4s (rows whose length 4 divides) and one loading scalars; static rows
-// of 4096 take only the first, of 4099 only the second. The sizes are
-// uniform buffers.
+// Vulkan 1.1. Whatever the shapes, a variant has at most five kernels: vec4
+// (for rows whose length 4 divides) and scalar, each for short rows (several
+// per workgroup), long rows kept in registers (vec4 only: 64 x 16 scalars
+// hold no more than a short row) and other long rows. f16 and bf16 vec4s
+// travel as pairs of 32-bit words; the sizes are uniform buffers.
 
 // CHECK: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.3, [{{.*}}GroupNonUniformArithmetic{{.*}}StorageBuffer16BitAccess{{.*}}GroupNonUniform], [{{.*}}SPV_KHR_16bit_storage{{.*}}]>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f32>)>, Workgroup>
 // CHECK-DAG: spirv.GlobalVariable @__workgroup_mem__{{.*}} : !spirv.ptr<!spirv.struct<(!spirv.array<64 x f64>)>, Workgroup>
-// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<4xf16>, stride=8> [0])>, StorageBuffer>
-// CHECK-DAG: spirv.GlobalVariable @rms_norm_bf16_nw_v4_eps0x3727c5ac_arg_1 bind(0, 1) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<4xi16>, stride=8> [0])>, StorageBuffer>
-// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<f16, stride=2> [0])>, StorageBuffer>
-// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_3 bind(0, 3) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
-// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_eps0x3727c5ac_arg_4 bind(0, 4) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
-// CHECK-COUNT-16: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)(_v4)?}}_eps0x3727c5ac "LocalSize", 64, 1, 1
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_rows_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<2xi32>, stride=8> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_bf16_nw_v4_row_eps0x3727c5ac_arg_1 bind(0, 1) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<2xi32>, stride=8> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f32_w_v4_reg_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<vector<4xf32>, stride=16> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_rows_eps0x3727c5ac_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<f16, stride=2> [0])>, StorageBuffer>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_rows_eps0x3727c5ac_arg_3 bind(0, 3) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
+// CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_rows_eps0x3727c5ac_arg_4 bind(0, 4) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
+// CHECK-COUNT-40: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)(_v4_rows|_v4_reg|_v4_row|_rows|_row)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
 // CHECK-NOT: spirv.EntryPoint
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
