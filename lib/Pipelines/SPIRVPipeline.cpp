@@ -43,6 +43,7 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.shortRowLimit = options.shortRowLimit;
   gpu.rowRegisters = options.rowRegisters;
   gpu.vectorWidth = options.vectorWidth;
+  gpu.packHalves = options.packHalves;
   gpu.target = target.str();
   pm.addPass(rms::createConvertRmsToGPU(gpu));
   pm.addPass(createCanonicalizerPass());

@@ -1,7 +1,7 @@
 """The integration case matrix of one element type.
 
 Every combination of weight (with/without) x shapes (static/dynamic) x row
-length (1, 31, 33, 4099) runs, with the rank cycling through 1..4 and epsilon
+length (1, 31, 33, 64, 4099) runs, with the rank cycling through 1..4 and epsilon
 through 0, 1e-5 and 10, so each value of each axis is covered for the type.
 """
 
@@ -9,7 +9,7 @@ import itertools
 
 import rmsref
 
-ROW_LENGTHS = (1, 31, 33, 4099)
+ROW_LENGTHS = (1, 31, 33, 64, 4099)
 LEADING = {1: (), 2: (5,), 3: (2, 3), 4: (2, 1, 3)}
 EPSILONS = (0.0, 1e-5, 10.0)
 

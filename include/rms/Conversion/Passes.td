@@ -13,43 +13,53 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower rms.norm on memrefs to GPU kernels and their launches";
   let description = [{
     Rewrites every memref `rms.norm` into a `gpu.launch_func` of kernels in
-    `gpu.module @rms_kernels`: per variant (element type, weight presence,
-    epsilon) a kernel that loads and stores `vector-width` elements at once,
-    launched for rows whose length that width divides (every row then
-    starts on a vector boundary), and a scalar kernel for the others. With
-    a static row length the host launches the one it needs; with a dynamic
-    one it picks by `n % vector-width` (`scf.if`).
+    `gpu.module @rms_kernels`, chosen by the row length n: at compile time
+    when it is static, by `scf.if` on the host otherwise. Per variant
+    (element type, weight presence, epsilon) there are kernels that load
+    and store `vector-width` elements at once, for rows whose length that
+    width divides (every row then starts on a vector boundary), and scalar
+    ones for the other lengths; and for each, one kernel per row path, so
+    that a kernel holds only the code its rows run:
 
-    Rows of at most `short-row-limit` elements are short: a workgroup takes
-    `rows-per-workgroup` of them and each subgroup normalizes whole rows in
-    turn (one `gpu.subgroup_reduce`, no workgroup memory, no barrier).
-    Longer rows get a workgroup each: its `workgroup-size` invocations
-    stride over the row accumulating blocked partial sums of squares in f32
-    (f64 for f64 data), four units per loop iteration (lavapipe caps an
-    invocation at 65535 loop iterations), add them per subgroup, publish
-    each subgroup's sum from its first lane in workgroup memory, meet at one
-    barrier, each add the subgroups' sums in the same order (so every
-    invocation computes the same scale, for any subgroup size read at run
-    time), and stride over the row again to write the result. The kernel
-    decides between the two from `n` (uniform over the grid); the host sizes
-    the grid the same way. Loops that may run no iteration and carry values
-    are guarded: the SPIR-V lowering of scf.for leaves their results
-    undefined otherwise. Rows beyond 65535 workgroups use the second grid
-    dimension.
+    - `_rows`, short rows (n <= `short-row-limit`): a workgroup takes
+      `rows-per-workgroup` rows, each subgroup normalizing whole rows in
+      turn with one `gpu.subgroup_reduce` (no workgroup memory, no
+      barrier), keeping the row in registers when it fits
+      `row-registers` units per lane.
+    - `_reg`, long rows of at most `workgroup-size * row-registers` units:
+      a workgroup per row, each invocation loading its units once into
+      registers.
+    - `_row`, other long rows: a workgroup per row, its invocations
+      striding over the row accumulating blocked partial sums of squares,
+      four units per loop iteration (lavapipe caps an invocation at 65535
+      loop iterations), then striding again to scale it.
+
+    On the long-row paths each subgroup adds its partials, its first lane
+    publishes the sum in workgroup memory, the workgroup meets at one
+    barrier, and every invocation adds the subgroups' sums in the same
+    order (the same scale, for any subgroup size, read at run time). Sums
+    are in f32 (f64 for f64 data). Loops that may run no iteration and
+    carry values are guarded: the SPIR-V lowering of scf.for leaves their
+    results undefined otherwise. Grids beyond 65535 workgroups use the
+    second dimension.
 
     Buffers travel flattened to one dimension (descriptor set 0, binding i
     for argument i); the row count and the row length travel as 32-bit
-    scalars in uniform buffers, so one kernel serves every shape. Each
-    kernel records `rms.rows_per_workgroup` and `rms.short_row_limit` for
-    hosts that read the kernels alone (the Metal manifest).
+    scalars in uniform buffers, so one kernel serves every shape. For
+    Vulkan, vectors of four f16 or bf16 travel as pairs of 32-bit words
+    (`vector<2xi32>`, `vector.bitcast` in the kernel), which halves the
+    memory operations of lavapipe. Each kernel records `rms.path`,
+    `rms.rows_per_workgroup`, `rms.short_row_limit` and
+    `rms.register_row_limit` for hosts that read the kernels alone (the
+    Metal manifest).
 
     The kernel module carries a `spirv.target_env` for Vulkan 1.1 (SPIR-V
     1.3) allowing 16-bit storage, f16 and f64; `spirv-update-vce` later
     trims it to what a kernel uses. bf16 kernels take the data as
     `memref<?xi16>` (SPIR-V has no bf16), and vectorized kernels as
-    `memref<?xvector<4xT>>`; the host marks both reinterpretations with
-    `builtin.unrealized_conversion_cast` (same buffer). Operands need
-    identity layouts.
+    `memref<?xvector<4xT>>` or `memref<?xvector<2xi32>>`; the host marks
+    these reinterpretations with `builtin.unrealized_conversion_cast` (same
+    buffer). Operands need identity layouts.
 
     Before:
 
@@ -62,10 +72,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
 
     ```mlir
     %xf = memref.collapse_shape %x [[0, 1]] : memref<?x4096xf16> into memref<?xf16>
-    %xv = builtin.unrealized_conversion_cast %xf : memref<?xf16> to memref<?xvector<4xf16>>
-    gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_eps0x3727c5ac
+    %xv = builtin.unrealized_conversion_cast %xf : memref<?xf16> to memref<?xvector<2xi32>>
+    gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_reg_eps0x3727c5ac
         blocks in (%gx, %gy, %c1) threads in (%c64, %c1, %c1)
-        args(%xv : memref<?xvector<4xf16>>, %wv : ..., %yv : ...,
+        args(%xv : memref<?xvector<2xi32>>, %wv : ..., %yv : ...,
              %rows : index, %n : index)
     ```
   }];
@@ -85,6 +95,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"4",
            "Elements per load and store (1, 2 or 4) in rows whose length it "
            "divides; other rows take a scalar kernel">,
+    Option<"packHalves", "pack-halves", "bool", /*default=*/"true",
+           "For Vulkan, vectors of four f16 or bf16 travel as two 32-bit "
+           "words (lavapipe loads a vector one component at a time); Metal "
+           "never packs them">,
     Option<"target", "target", "std::string", /*default=*/"\"vulkan\"",
            "The API the kernels are for: `vulkan`, or `metal` (through "
            "SPIR-V to MSL: no f64, as Metal has no double)">

@@ -88,6 +88,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Units of a row each invocation keeps in registers: "
                      "rows that fit are read from memory once (0: never)"),
       llvm::cl::init(16)};
+  mlir::detail::PassOptions::Option<bool> packHalves{
+      *this, "pack-halves",
+      llvm::cl::desc("Vectors of four f16 or bf16 travel as two 32-bit "
+                     "words (Vulkan only)"),
+      llvm::cl::init(true)};
   mlir::detail::PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("Elements per load and store (1, 2 or 4) in rows whose "

@@ -676,7 +676,7 @@ private:
   /// Whether kernels of `elementType` and `vectorWidth` take the data as
   /// 32-bit words (Vulkan only: Metal loads half4 as it is).
   bool packsHalves(Type elementType, int64_t vectorWidth) {
-    return target == "vulkan" && vectorWidth == 4 &&
+    return packHalves && target == "vulkan" && vectorWidth == 4 &&
            elementType.getIntOrFloatBitWidth() == 16;
   }
   /// The kernel of `config` in `kernels`, built on first use.

@@ -4,7 +4,7 @@
 # against the float64 reference, with the tolerance of contract section 4.
 
 # CHECK-NOT: FAIL
-# CHECK: 16 of 16 cases within tolerance
+# CHECK: 20 of 20 cases within tolerance
 
 import os
 import sys

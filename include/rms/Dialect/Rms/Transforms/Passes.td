@@ -99,7 +99,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   let summary = "Lower rms.norm on memrefs to vectorized loops";
   let description = [{
     Rewrites every memref `rms.norm` into `scf` loops over its rows with
-    `vector` code for each row, in two sweeps:
+    `vector` code for each row, in two sweeps (with `fuse-rows`, the
+    default for f16 and bf16, the scaling sweep of row r also sums the
+    squares of row r + 1, so that the next row streams in from memory while
+    the current one is re-read from cache):
 
     1. Sum of squares: `unroll` independent vector accumulators in the
        accumulator type (f32, or f64 for f64 data) take `vector.fma` of the
