@@ -102,6 +102,9 @@ struct VulkanRunner::Impl {
   VkPhysicalDeviceProperties properties{};
   VkPhysicalDeviceMemoryProperties memoryProperties{};
   unsigned subgroupSize = 0;
+  /// The optional features the kernels may need, as the device has them.
+  bool hasFloat64 = false, hasFloat16 = false, hasInt16 = false,
+       hasStorage16 = false;
   VkShaderModule shader = VK_NULL_HANDLE;
   llvm::StringMap<Kernel> kernels;
   std::vector<Buffer> buffers;
@@ -222,6 +225,10 @@ Error VulkanRunner::Impl::init() {
   VkPhysicalDeviceShaderFloat16Int8Features enabledFloat16{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
   enabledFloat16.shaderFloat16 = float16.shaderFloat16;
+  hasFloat64 = features.features.shaderFloat64;
+  hasInt16 = features.features.shaderInt16;
+  hasFloat16 = float16.shaderFloat16;
+  hasStorage16 = storage16.storageBuffer16BitAccess;
   enabled.pNext = &enabledStorage16;
   enabledStorage16.pNext = &enabledFloat16;
 
@@ -281,6 +288,26 @@ Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
 }
 
 Error VulkanRunner::Impl::loadShader(spirv::ModuleOp module) {
+  // The kernels require what spirv-update-vce found them to use; a device
+  // without it gets one line, not a driver failure.
+  if (std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple()) {
+    for (spirv::Capability capability : vce->getCapabilities()) {
+      const char *missing = nullptr;
+      if (capability == spirv::Capability::Float64 && !hasFloat64)
+        missing = "64-bit floats (shaderFloat64), which f64 norms need";
+      else if (capability == spirv::Capability::Float16 && !hasFloat16)
+        missing = "16-bit floats (shaderFloat16), which f16 norms need";
+      else if (capability == spirv::Capability::Int16 && !hasInt16)
+        missing = "16-bit integers (shaderInt16), which bf16 norms need";
+      else if (capability == spirv::Capability::StorageBuffer16BitAccess &&
+               !hasStorage16)
+        missing = "16-bit storage buffers (storageBuffer16BitAccess), which "
+                  "f16 and bf16 norms need";
+      if (missing)
+        return fail(llvm::Twine("Vulkan device '") + properties.deviceName +
+                    "' has no " + missing);
+    }
+  }
   SmallVector<uint32_t> words;
   if (failed(spirv::serialize(module, words)))
     return fail("cannot serialize the SPIR-V kernels");
