@@ -42,6 +42,22 @@ static constexpr StringLiteral kPathAttr = "rms.path";
 static constexpr StringLiteral kShortRowLimitAttr = "rms.short_row_limit";
 static constexpr StringLiteral kRegisterRowLimitAttr = "rms.register_row_limit";
 
+/// `scf.if %condition` with `onTrue` and `onFalse` building its two blocks.
+static void ifThenElse(ImplicitLocOpBuilder &b, Value condition,
+                       function_ref<void()> onTrue,
+                       function_ref<void()> onFalse) {
+  scf::IfOp::create(
+      b, condition,
+      [&](OpBuilder &, Location) {
+        onTrue();
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        onFalse();
+        scf::YieldOp::create(b);
+      });
+}
+
 static StringRef typeName(Type type) {
   if (type.isF16())
     return "f16";
@@ -454,16 +470,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
   Value fits = arith::CmpIOp::create(
       b, arith::CmpIPredicate::ule, s.length,
       arith::MulIOp::create(b, s.lanes, index(config.rowRegisters)));
-  scf::IfOp::create(
-      b, fits,
-      [&](OpBuilder &, Location) {
-        inRegisters();
-        scf::YieldOp::create(b);
-      },
-      [&](OpBuilder &, Location) {
-        streamed();
-        scf::YieldOp::create(b);
-      });
+  ifThenElse(b, fits, inRegisters, streamed);
 }
 
 void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
@@ -737,16 +744,7 @@ static void emitChoice(ImplicitLocOpBuilder &b, std::optional<bool> known,
                        function_ref<void()> onFalse) {
   if (known)
     return *known ? onTrue() : onFalse();
-  scf::IfOp::create(
-      b, condition(),
-      [&](OpBuilder &, Location) {
-        onTrue();
-        scf::YieldOp::create(b);
-      },
-      [&](OpBuilder &, Location) {
-        onFalse();
-        scf::YieldOp::create(b);
-      });
+  ifThenElse(b, condition(), onTrue, onFalse);
 }
 
 void ConvertRmsToGPUPass::runOnOperation() {

@@ -23,22 +23,22 @@
 // CHECK:       %[[SCALE:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
 //                Masked head and tail: both rows.
 // CHECK:       scf.for
+// CHECK:         vector.maskedload %[[X]][%[[NEXT]], %{{.*}}]
 // CHECK:         vector.maskedload %[[X]][%[[R]], %{{.*}}]
 // CHECK:         vector.maskedstore %[[Y]][%[[R]], %{{.*}}]
-// CHECK:         vector.maskedload %[[X]][%[[NEXT]], %{{.*}}]
 // CHECK:         vector.fma
 // CHECK:       scf.for
 //                The unrolled blocks.
-// CHECK:       scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:       scf.for {{.*}} step %c64 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:         scf.for {{.*}} step %c16 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:           %[[N0:.*]] = vector.load %[[X]][%[[NEXT]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
 // CHECK:           %[[W0:.*]] = arith.extf %[[N0]]
-// CHECK:           vector.fma %[[W0]], %[[W0]]
 // CHECK:           %[[C0:.*]] = vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
 // CHECK:           %[[E0:.*]] = arith.extf %[[C0]]
 // CHECK:           arith.mulf %[[E0]], %[[SCALE]]
 // CHECK:           arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
 // CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
+// CHECK:           vector.fma %[[W0]], %[[W0]]
 // CHECK:           vector.load %[[X]][%[[NEXT]], %{{.*}}]
 // CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
 // CHECK:         math.absf

@@ -210,6 +210,8 @@ private:
   }
 
   Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
+  Value blockedSumOfSquares(Value begin, Value start, Value end,
+                            function_ref<Value(Value, Value)> loadAt);
   Value scaleOf(Value sum);
   /// Stores `trunc(ext(x) * scale * ext(w))` for the `lanes` columns at
   /// `column` of the row at `rowIndices` (masked if `mask`).
@@ -404,17 +406,28 @@ void RowEmitter::emitEpilogue() {
 /// so the rounding error of the row sum does not grow with the row length.
 Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
                                Value end) {
-  Value input = op.getInput();
+  Value start = alignedStart(inputAddress, rowIndices, begin, end);
+  return blockedSumOfSquares(begin, start, end, [&](Value column, Value mask) {
+    return load(op.getInput(), indices(rowIndices, column), mask);
+  });
+}
+
+/// The sum of the squares of the vectors `loadAt(column, mask)` returns for
+/// the columns of [begin, end): the unrolled part from `start` (a cache-line
+/// boundary) in whole multiples of `unroll` vectors, the head before it and
+/// the tail after it masked (fewer than a line, and fewer than `unroll`
+/// vectors). `unroll` accumulators take `block` iterations each; their
+/// pairwise sum is Kahan-added into the row sum.
+Value RowEmitter::blockedSumOfSquares(
+    Value begin, Value start, Value end,
+    function_ref<Value(Value column, Value mask)> loadAt) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
-  Value start = alignedStart(inputAddress, rowIndices, begin, end);
   Value unrolledEnd = mainEnd(start, end);
 
-  // The head up to the first cache-line boundary and the tail after the
-  // unrolled part: fewer than a line, and fewer than `unroll` vectors.
   auto addSquares = [&](Value column, Value mask, ValueRange accs) {
-    Value x = load(input, indices(rowIndices, column), mask);
+    Value x = loadAt(column, mask);
     return SmallVector<Value>{vector::FMAOp::create(b, x, x, accs[0])};
   };
   SmallVector<Value> edges;
@@ -433,7 +446,7 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
               SmallVector<Value> next;
               for (int64_t u = 0; u < unroll; ++u) {
                 Value at = arith::AddIOp::create(b, column, index(u * lanes));
-                Value x = load(input, indices(rowIndices, at), Value());
+                Value x = loadAt(at, Value());
                 next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
               }
               scf::YieldOp::create(b, next);
@@ -509,63 +522,18 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
 Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
                                      ValueRange nextIndices, Value scale,
                                      bool nontemporal) {
-  Value input = op.getInput();
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
-  Value step = index(lanes * unroll);
-  Value blockSpan = index(lanes * unroll * block);
-  Value zero = splat(accVecType, 0.0);
   Value begin = index(0);
   Value start = alignedStart(outputAddress, rowIndices, begin, rowSize);
-  Value unrolledEnd = mainEnd(start, rowSize);
-
-  auto both = [&](Value column, Value mask, ValueRange accs) {
-    storeScaled(rowIndices, column, mask, scaleVector, /*nontemporal=*/false);
-    Value x = load(input, indices(nextIndices, column), mask);
-    return SmallVector<Value>{vector::FMAOp::create(b, x, x, accs[0])};
-  };
-  SmallVector<Value> edges;
-  maskedRange(begin, start, ValueRange{zero}, both, &edges);
-  maskedRange(unrolledEnd, rowSize, edges, both, &edges);
-
-  auto blocks = scf::ForOp::create(
-      b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
-      [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
-        Value blockEnd = arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, blockStart, blockSpan), unrolledEnd);
-        SmallVector<Value> zeros(unroll, zero);
-        auto inner = scf::ForOp::create(
-            b, blockStart, blockEnd, step, zeros,
-            [&](OpBuilder &, Location, Value column, ValueRange accs) {
-              SmallVector<Value> next;
-              for (int64_t u = 0; u < unroll; ++u) {
-                Value at = arith::AddIOp::create(b, column, index(u * lanes));
-                Value x = load(input, indices(nextIndices, at), Value());
-                next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
-                storeScaled(rowIndices, at, Value(), scaleVector,
-                            nontemporal);
-              }
-              scf::YieldOp::create(b, next);
-            });
-        SmallVector<Value> partial(inner.getResults());
-        while (partial.size() > 1) {
-          SmallVector<Value> halved;
-          for (size_t i = 0; i + 1 < partial.size(); i += 2)
-            halved.push_back(
-                arith::AddFOp::create(b, partial[i], partial[i + 1]));
-          if (partial.size() % 2)
-            halved.push_back(partial.back());
-          partial = std::move(halved);
-        }
-        Value sum = sums[0], compensation = sums[1];
-        compensatedAdd(sum, compensation, partial.front());
-        scf::YieldOp::create(b, ValueRange{sum, compensation});
-      });
-
-  Value sum = blocks.getResult(0), compensation = blocks.getResult(1);
-  compensatedAdd(sum, compensation, edges.front());
-  Value lanesSum = arith::SubFOp::create(b, sum, compensation);
-  return vector::ReductionOp::create(b, vector::CombiningKind::ADD, lanesSum,
-                                     arith::FastMathFlags::reassoc);
+  return blockedSumOfSquares(begin, start, rowSize,
+                             [&](Value column, Value mask) {
+                               Value x = load(op.getInput(),
+                                              indices(nextIndices, column),
+                                              mask);
+                               storeScaled(rowIndices, column, mask,
+                                           scaleVector, nontemporal);
+                               return x;
+                             });
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
