@@ -1,5 +1,6 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s
 // RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 fuse-rows=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ALWAYS
+// RUN: rms-opt %s -rms-vectorize="vector-bits=256 unroll=2 block=4 nontemporal-bytes=1 split-bytes=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=STREAM
 
 // Fused sweeps (the default for f16 and bf16): the first row is summed
 // alone; then each sweep scales row r and, in the same loop, sums the
@@ -47,6 +48,16 @@
 // CHECK:       scf.yield %[[NEXTSUM]] : f32
 // CHECK-NOT: vector.store
 // CHECK:   memref.dealloc
+// With streaming stores (outputs of at least nontemporal-bytes): the
+// unrolled stores of row r are nontemporal, and the row after the next one,
+// min(r + 2, last), is prefetched into L2 as row r + 1 is summed.
+// STREAM-LABEL: func @fused_f16
+// STREAM:   scf.for %[[R:.*]] = %c0 to %{{.*}} step %c1 iter_args
+// STREAM:     %[[AFTER2:.*]] = arith.addi %[[R]], %c2
+// STREAM:     %[[PREFETCHED:.*]] = arith.minui %[[AFTER2]], %{{.*}}
+// STREAM:     scf.if %{{.*}} -> (f32) {
+// STREAM:       vector.store %{{.*}}, %{{.*}}[%[[R]], %{{.*}}] {alignment = 16 : i64, nontemporal = true}
+// STREAM:       memref.prefetch %{{.*}}[%[[PREFETCHED]], %{{.*}}], read, locality<2>, data
 func.func @fused_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
   return

@@ -532,6 +532,15 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
                                               mask);
                                storeScaled(rowIndices, column, mask,
                                            scaleVector, nontemporal);
+                               // Streamed rows come from memory: the row
+                               // after the next one is prefetched into L2.
+                               if (nontemporal && !mask && !nextRow.empty())
+                                 memref::PrefetchOp::create(
+                                     b, op.getInput(),
+                                     indices(nextRow, column),
+                                     b.getBoolAttr(false),
+                                     b.getI32IntegerAttr(2),
+                                     b.getBoolAttr(true));
                                return x;
                              });
 }
@@ -788,9 +797,12 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
         [&](OpBuilder &, Location, Value row, ValueRange sum) {
           Value next = arith::MinUIOp::create(
               b, arith::AddIOp::create(b, row, index(1)), lastRow);
+          nextRow = rowAt(arith::MinUIOp::create(
+              b, arith::AddIOp::create(b, row, index(2)), lastRow));
           scf::YieldOp::create(
               b, scaleRowAndSumNextChoosingStores(rowAt(row), rowAt(next),
                                                   scaleOf(sum[0])));
+          nextRow.clear();
         });
     scf::YieldOp::create(b);
   });
