@@ -41,6 +41,7 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.workgroupSize = options.workgroupSize;
   gpu.rowsPerWorkgroup = options.rowsPerWorkgroup;
   gpu.shortRowLimit = options.shortRowLimit;
+  gpu.invocationRowLimit = options.invocationRowLimit;
   gpu.rowRegisters = options.rowRegisters;
   gpu.vectorWidth = options.vectorWidth;
   gpu.packHalves = options.packHalves;

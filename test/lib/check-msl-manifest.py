@@ -70,9 +70,10 @@ for kernel in manifest["kernels"]:
         array = re.search(r"spvUnsafeArray<float, (\d+)>", structs.get(shared.group(1), ""))
         size = int(array.group(1)) if array else None
     threads = kernel["threads_per_threadgroup"][0]
-    # Short rows: a simdgroup per row, no threadgroup memory, no barrier.
-    # Long rows: one float per thread and one barrier.
-    short = kernel["path"] == "rows"
+    # Short rows (a simdgroup per row) and tiny rows (a thread per row): no
+    # threadgroup memory, no barrier. Long rows: one float per thread and
+    # one barrier.
+    short = kernel["path"] in ("rows", "lane")
     floats = 0 if short else threads
     if size != floats or kernel["threadgroup_memory_bytes"] != 4 * floats:
         problems.append(f"threadgroup memory of {size} floats for {threads} threads")

@@ -57,6 +57,7 @@ struct Kernel {
   // shortRowLimit (0: none), rows in registers up to registerRowLimit.
   std::string path;
   int64_t rowsPerThreadgroup = 1;
+  int64_t invocationRowLimit = 0;
   int64_t shortRowLimit = 0;
   int64_t registerRowLimit = 0;
   SmallVector<int64_t, 3> threadsPerThreadgroup;
@@ -326,18 +327,21 @@ static LogicalResult readGeometry(Operation *op, Kernel &kernel) {
     return source ? source->getAttrOfType<IntegerAttr>(name) : IntegerAttr();
   };
   IntegerAttr rows = integer("rms.rows_per_workgroup");
+  IntegerAttr invocationLimit = integer("rms.invocation_row_limit");
   IntegerAttr shortLimit = integer("rms.short_row_limit");
   IntegerAttr registerLimit = integer("rms.register_row_limit");
   auto path = source ? source->getAttrOfType<StringAttr>("rms.path")
                      : StringAttr();
-  if (!rows || !shortLimit || !registerLimit || !path)
+  if (!rows || !invocationLimit || !shortLimit || !registerLimit || !path)
     return op->emitError("the manifest needs the gpu.func of kernel '")
            << kernel.entryPoint
            << "' with its rms.path, rms.rows_per_workgroup, "
-              "rms.short_row_limit and rms.register_row_limit (the whole "
-              "output of --rms-metal-pipeline)";
+              "rms.invocation_row_limit, rms.short_row_limit and "
+              "rms.register_row_limit (the whole output of "
+              "--rms-metal-pipeline)";
   kernel.path = path.str();
   kernel.rowsPerThreadgroup = rows.getInt();
+  kernel.invocationRowLimit = invocationLimit.getInt();
   kernel.shortRowLimit = shortLimit.getInt();
   kernel.registerRowLimit = registerLimit.getInt();
   return success();
@@ -380,9 +384,14 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
                                std::to_string(kernel.registerRowLimit));
           useWhen = needs;
           std::string shortLimit = std::to_string(kernel.shortRowLimit);
+          std::string laneLimit = std::to_string(kernel.invocationRowLimit);
+          if (kernel.path == "lane")
+            useWhen.push_back("n <= " + laneLimit);
+          else if (kernel.invocationRowLimit > 0)
+            useWhen.push_back("n > " + laneLimit);
           if (kernel.path == "rows")
             useWhen.push_back("n <= " + shortLimit);
-          else if (kernel.shortRowLimit > 0)
+          else if (kernel.path != "lane" && kernel.shortRowLimit > 0)
             useWhen.push_back("n > " + shortLimit);
           if (kernel.path == "row" && kernel.registerRowLimit > 0)
             useWhen.push_back("n > " +
@@ -394,6 +403,7 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
           json.attribute("requires", conjunction(needs));
           json.attribute("use_when", conjunction(useWhen));
           json.attribute("rows_per_threadgroup", kernel.rowsPerThreadgroup);
+          json.attribute("invocation_row_limit", kernel.invocationRowLimit);
           json.attribute("short_row_limit", kernel.shortRowLimit);
           json.attribute("register_row_limit", kernel.registerRowLimit);
           std::string groups =
@@ -409,10 +419,9 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
             json.value("1");
           });
           // Long rows add the simdgroups' sums in threadgroup memory.
+          bool longRow = kernel.path == "row" || kernel.path == "reg";
           json.attribute("threadgroup_memory_bytes",
-                         kernel.path == "rows"
-                             ? 0
-                             : kernel.threadsPerThreadgroup[0] * 4);
+                         longRow ? kernel.threadsPerThreadgroup[0] * 4 : 0);
           json.attributeArray("buffers", [&] {
             for (const Buffer &buffer : kernel.buffers) {
               json.object([&] {

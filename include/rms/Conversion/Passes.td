@@ -21,6 +21,9 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     ones for the other lengths; and for each, one kernel per row path, so
     that a kernel holds only the code its rows run:
 
+    - `_lane`, tiny rows (n <= `invocation-row-limit`, 0 by default): a row
+      per invocation, `workgroup-size` rows per workgroup (for CPU devices,
+      where a subgroup is one thread's SIMD registers).
     - `_rows`, short rows (n <= `short-row-limit`): a workgroup takes
       `rows-per-workgroup` rows, each subgroup normalizing whole rows in
       turn with one `gpu.subgroup_reduce` (no workgroup memory, no
@@ -88,6 +91,11 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "subgroup at a time); 1: a workgroup per row for every length">,
     Option<"shortRowLimit", "short-row-limit", "int64_t", /*default=*/"1024",
            "The longest row that is short">,
+    Option<"invocationRowLimit", "invocation-row-limit", "int64_t",
+           /*default=*/"0",
+           "Rows of at most this many elements are normalized one per "
+           "invocation (0: never; for CPU devices, where a subgroup is one "
+           "thread's SIMD registers)">,
     Option<"rowRegisters", "row-registers", "int64_t", /*default=*/"16",
            "Units (of vector-width elements) of a row each invocation keeps "
            "in registers: rows that fit are read from memory once (0: "

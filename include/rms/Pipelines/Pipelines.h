@@ -83,6 +83,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
   mlir::detail::PassOptions::Option<int64_t> shortRowLimit{
       *this, "short-row-limit",
       llvm::cl::desc("The longest row that is short"), llvm::cl::init(1024)};
+  mlir::detail::PassOptions::Option<int64_t> invocationRowLimit{
+      *this, "invocation-row-limit",
+      llvm::cl::desc("Rows of at most this many elements are normalized one "
+                     "per invocation (0: never)"),
+      llvm::cl::init(0)};
   mlir::detail::PassOptions::Option<int64_t> rowRegisters{
       *this, "row-registers",
       llvm::cl::desc("Units of a row each invocation keeps in registers: "

@@ -40,6 +40,8 @@ static constexpr int64_t kBlock = 64;
 static constexpr StringLiteral kRowsPerWorkgroupAttr = "rms.rows_per_workgroup";
 static constexpr StringLiteral kPathAttr = "rms.path";
 static constexpr StringLiteral kShortRowLimitAttr = "rms.short_row_limit";
+static constexpr StringLiteral kInvocationRowLimitAttr =
+    "rms.invocation_row_limit";
 static constexpr StringLiteral kRegisterRowLimitAttr = "rms.register_row_limit";
 
 /// `scf.if %condition` with `onTrue` and `onFalse` building its two blocks.
@@ -100,6 +102,9 @@ namespace {
 /// which needs rows of at most `workgroupSize * rowRegisters` units; the
 /// host launches the one that suits the row length.
 enum class RowPath {
+  /// A row per invocation, `workgroupSize` rows per workgroup: for CPU
+  /// devices, where a subgroup is one thread's SIMD registers.
+  PerInvocation,
   /// `rowsPerWorkgroup` rows per workgroup, each subgroup normalizing whole
   /// rows (kept in registers when they fit, if `rowRegisters` > 0).
   Short,
@@ -121,9 +126,10 @@ struct KernelConfig {
   /// Rows per workgroup of the `Short` path.
   int64_t rowsPerWorkgroup;
   /// The host launches the `Short` kernel for rows up to this length (0: no
-  /// short rows); recorded on every kernel for hosts that read the kernels
-  /// alone.
+  /// short rows), the `PerInvocation` kernel up to `invocationRowLimit`;
+  /// recorded on every kernel for hosts that read the kernels alone.
   int64_t shortRowLimit;
+  int64_t invocationRowLimit;
   /// Units of a row an invocation keeps in registers (0: none).
   int64_t rowRegisters;
   /// The host launches the `InRegisters` kernel for long rows up to this
@@ -137,6 +143,8 @@ struct KernelConfig {
 
 static StringRef pathName(RowPath path) {
   switch (path) {
+  case RowPath::PerInvocation:
+    return "lane";
   case RowPath::Short:
     return "rows";
   case RowPath::Streamed:
@@ -508,10 +516,15 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   // read the kernels without the host code (the Metal manifest of
   // `rms-translate --mlir-to-msl`): the path, rows per workgroup, the
   // longest short row and the longest row kept in registers (0: none).
-  bool shortRows = config.path == RowPath::Short;
+  int64_t rowsPerWorkgroup = 1;
+  if (config.path == RowPath::Short)
+    rowsPerWorkgroup = config.rowsPerWorkgroup;
+  if (config.path == RowPath::PerInvocation)
+    rowsPerWorkgroup = config.workgroupSize;
   func->setAttr(kPathAttr, b.getStringAttr(pathName(config.path)));
-  func->setAttr(kRowsPerWorkgroupAttr,
-                b.getI64IntegerAttr(shortRows ? config.rowsPerWorkgroup : 1));
+  func->setAttr(kRowsPerWorkgroupAttr, b.getI64IntegerAttr(rowsPerWorkgroup));
+  func->setAttr(kInvocationRowLimitAttr,
+                b.getI64IntegerAttr(config.invocationRowLimit));
   func->setAttr(kShortRowLimitAttr,
                 b.getI64IntegerAttr(config.shortRowLimit));
   func->setAttr(kRegisterRowLimitAttr,
@@ -625,7 +638,26 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
           scf::YieldOp::create(b);
         });
   };
+  // Tiny rows: each invocation normalizes a row of its own, no
+  // cross-invocation step at all.
+  auto normalizeRowPerInvocation = [&]() {
+    Value row = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, group, index(config.workgroupSize)),
+        gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+    Value inRange =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
+    scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
+      Value base = arith::MulIOp::create(b, row, units);
+      Stride s = stride(index(0), index(1), units);
+      normalizeRow(x, w, y, base, n, s, Registers::Never,
+                   [](Value partial) { return partial; });
+      scf::YieldOp::create(b);
+    });
+  };
   switch (config.path) {
+  case RowPath::PerInvocation:
+    normalizeRowPerInvocation();
+    break;
   case RowPath::Short:
     normalizeRowsPerSubgroup();
     break;
@@ -763,6 +795,8 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("rows-per-workgroup must be >= 1");
   if (shortRowLimit < 0)
     return optionError("short-row-limit must be >= 0");
+  if (invocationRowLimit < 0)
+    return optionError("invocation-row-limit must be >= 0");
   if (rowRegisters < 0 || rowRegisters > 64)
     return optionError("row-registers must be in [0, 64]");
   if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4)
@@ -809,6 +843,7 @@ void ConvertRmsToGPUPass::runOnOperation() {
                         RowPath::Streamed,
                         rowsPerWorkgroup,
                         rowsPerWorkgroup > 1 ? shortRowLimit : 0,
+                        invocationRowLimit,
                         rowRegisters};
     // Rows and row length.
     Value input = op.getInput();
@@ -846,6 +881,9 @@ void ConvertRmsToGPUPass::runOnOperation() {
         if (path == RowPath::Short)
           groups = arith::CeilDivUIOp::create(b, rows,
                                               constant(rowsPerWorkgroup));
+        if (path == RowPath::PerInvocation)
+          groups =
+              arith::CeilDivUIOp::create(b, rows, constant(workgroupSize));
         launch(b, op, getKernel(kernels, config), width, groups, rows, n);
       };
       auto launchLong = [&]() {
@@ -861,15 +899,26 @@ void ConvertRmsToGPUPass::runOnOperation() {
             [&]() { launchPath(RowPath::InRegisters); },
             [&]() { launchPath(RowPath::Streamed); });
       };
-      if (rowsPerWorkgroup == 1)
-        return launchLong();
+      auto launchNotTiny = [&]() {
+        if (rowsPerWorkgroup == 1)
+          return launchLong();
+        emitChoice(
+            b, whenStatic([&](int64_t v) { return v <= shortRowLimit; }),
+            [&]() {
+              return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
+                                           constant(shortRowLimit));
+            },
+            [&]() { launchPath(RowPath::Short); }, launchLong);
+      };
+      if (invocationRowLimit == 0)
+        return launchNotTiny();
       emitChoice(
-          b, whenStatic([&](int64_t v) { return v <= shortRowLimit; }),
+          b, whenStatic([&](int64_t v) { return v <= invocationRowLimit; }),
           [&]() {
             return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
-                                         constant(shortRowLimit));
+                                         constant(invocationRowLimit));
           },
-          [&]() { launchPath(RowPath::Short); }, launchLong);
+          [&]() { launchPath(RowPath::PerInvocation); }, launchNotTiny);
     };
     if (vectorWidth == 1) {
       launchFor(1);

@@ -1,6 +1,7 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32" -canonicalize -cse -split-input-file | FileCheck %s
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 row-registers=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=REG
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=64" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=TINY
 
 // The host picks a kernel by the row length n (at run time here): vec4
 // kernels when 4 divides n, scalar ones otherwise; then short rows (n <=
@@ -53,7 +54,7 @@
 // when it fits (16 per lane) and reading it twice otherwise; one subgroup
 // reduction, no workgroup memory, no barrier. The subgroup count is
 // computed from the subgroup size (lavapipe rounds gpu.num_subgroups down).
-// CHECK: gpu.func @[[SHORTK]](%[[KX:.*]]: memref<?xvector<2xi32>> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 0)>}, %[[KW:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[KY:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[KROWS:.*]]: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 3), Uniform>}, %[[KN:.*]]: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 4), Uniform>}) kernel attributes {rms.path = "rows", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 8 : i64, rms.short_row_limit = 1024 : i64, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
+// CHECK: gpu.func @[[SHORTK]](%[[KX:.*]]: memref<?xvector<2xi32>> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 0)>}, %[[KW:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[KY:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[KROWS:.*]]: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 3), Uniform>}, %[[KN:.*]]: index {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 4), Uniform>}) kernel attributes {rms.invocation_row_limit = 0 : i64, rms.path = "rows", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 8 : i64, rms.short_row_limit = 1024 : i64, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
 // CHECK-NOT: memref.alloc
 // CHECK:   %[[UNITS:.*]] = arith.divui %[[KN]], %c4
 // CHECK:   %[[GROUP:.*]] = arith.addi
@@ -116,7 +117,7 @@
 // subgroup reduction whose first lane publishes the subgroup's sum in
 // workgroup memory, one barrier, every invocation adds the subgroups' sums
 // in the same order, then the scaling stride (x read again).
-// CHECK: gpu.func @[[ROWK]](%[[LX:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LW:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LY:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LROWS:.*]]: index {{.*}}, %[[LN:.*]]: index {{.*}}) kernel attributes {rms.path = "row", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 1 : i64, rms.short_row_limit = 1024 : i64, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
+// CHECK: gpu.func @[[ROWK]](%[[LX:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LW:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LY:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[LROWS:.*]]: index {{.*}}, %[[LN:.*]]: index {{.*}}) kernel attributes {rms.invocation_row_limit = 0 : i64, rms.path = "row", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 1 : i64, rms.short_row_limit = 1024 : i64, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
 // CHECK:   %[[LUNITS:.*]] = arith.divui %[[LN]], %c4
 // CHECK:   %[[LPARTIALS:.*]] = memref.alloc() : memref<32xf32, 3>
 // CHECK:   %[[LIN:.*]] = arith.cmpi ult, %{{.*}}, %[[LROWS]]
@@ -177,6 +178,32 @@
 // REG:     arith.mulf %[[U1]]
 // REG:     memref.store
 // REG:   gpu.return
+
+// With invocation-row-limit=64 (what rms-run uses on CPU devices): rows of
+// at most 64 elements are normalized one per invocation, 32 rows per
+// workgroup, each invocation striding over its own row (no cross-invocation
+// step); longer rows as before.
+// TINY-LABEL: func @norm_f16
+// TINY:   %[[SMALL:.*]] = arith.cmpi ule, %[[N:.*]], %c64
+// TINY:   scf.if %[[SMALL]] {
+// TINY:     %[[GROUPS:.*]] = arith.ceildivui %{{.*}}, %c32
+// TINY:     gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_lane_eps0x3727c5ac
+// TINY:   } else {
+// TINY:     arith.cmpi ule, %[[N]], %c1024
+// TINY:     gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_rows_eps0x3727c5ac
+// TINY-LABEL: gpu.func @rms_norm_f16_w_v4_lane_eps0x3727c5ac(
+// TINY-SAME: rms.invocation_row_limit = 64 : i64, rms.path = "lane", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 32 : i64
+// TINY:   %[[UNITS:.*]] = arith.divui %{{.*}}, %c4
+// TINY:   %[[FIRST:.*]] = arith.muli %{{.*}}, %c32
+// TINY:   %[[TID:.*]] = gpu.thread_id x
+// TINY:   %[[ROW:.*]] = arith.addi %[[FIRST]], %[[TID]]
+// TINY:   scf.if
+// TINY:     %[[BASE:.*]] = arith.muli %[[ROW]], %[[UNITS]]
+// TINY:     scf.for %{{.*}} = %c0 to %{{.*}} step %c256 iter_args
+// TINY:       scf.for %{{.*}} step %c4 iter_args
+// TINY-NOT: gpu.subgroup_reduce
+// TINY-NOT: gpu.barrier
+// TINY:   gpu.return
 
 // With rows-per-workgroup=1, vector-width=1 and row-registers=0: one scalar
 // kernel, one workgroup per row whatever its length, x read twice.

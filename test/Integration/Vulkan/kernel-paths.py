@@ -10,10 +10,12 @@
 # vector-width=1 (the one-row-per-workgroup scalar kernel of before); rows
 # kept in registers (row-registers, which rms-run turns off on CPU devices)
 # on both sides of the fit: short rows (8 lanes x 4 units) and long rows
-# (16 invocations x 4 units), vec4 and scalar, bf16 rounding from registers.
+# (16 invocations x 4 units), vec4 and scalar, bf16 rounding from registers;
+# tiny rows one per invocation (rms-run's default on CPU devices up to 64
+# elements) and the same rows with that turned off.
 
 # CHECK-NOT: FAIL
-# CHECK: 30 of 30 cases within tolerance
+# CHECK: 37 of 37 cases within tolerance
 
 import os
 import sys
@@ -54,6 +56,13 @@ CASES = [
     ("row-registers=4 workgroup-size=16 short-row-limit=0", "bf16_4x255_long_scalar", (4, 255), "bf16", False, 1e-5, DYNAMIC),
     ("row-registers=64 workgroup-size=64", "f32_2x4096_long_fits", (2, 4096), "f32", True, 1e-5, STATIC),
     ("row-registers=64 workgroup-size=12", "f16_6x2000_partial_fits", (6, 2000), "f16", True, 10.0, DYNAMIC),
+    ("invocation-row-limit=64", "f32_37x64_lane", (37, 64), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64", "f32_37x65_rows", (37, 65), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64 workgroup-size=12", "bf16_70001x3_lane_grid_y", (70001, 3), "bf16", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64", "f16_5x3x8_lane_v4", (5, 3, 8), "f16", False, 10.0, (False, False, False)),
+    ("invocation-row-limit=1024 row-registers=0", "f32_9x1023_lane_long", (9, 1023), "f32", True, 0.0, DYNAMIC),
+    ("invocation-row-limit=0", "f32_40x64_rows", (40, 64), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=0", "bf16_17x31_rows", (17, 31), "bf16", True, 1e-5, DYNAMIC),
 ]
 results = []
 for seed, (options, name, shape, dtype, weight, eps, dyn) in enumerate(CASES):

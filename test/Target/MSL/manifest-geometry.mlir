@@ -5,7 +5,7 @@
 // gpu.func beside the spirv.module records; without it there is no
 // manifest, rather than a wrong one.
 
-// CHECK: error: the manifest needs the gpu.func of kernel 'rms_norm_f32_nw_row_eps0x0' with its rms.path, rms.rows_per_workgroup, rms.short_row_limit and rms.register_row_limit (the whole output of --rms-metal-pipeline)
+// CHECK: error: the manifest needs the gpu.func of kernel 'rms_norm_f32_nw_row_eps0x0' with its rms.path, rms.rows_per_workgroup, rms.invocation_row_limit, rms.short_row_limit and rms.register_row_limit (the whole output of --rms-metal-pipeline)
 spirv.module Logical GLSL450 requires #spirv.vce<v1.3, [Shader], [SPV_KHR_storage_buffer_storage_class]> {
   spirv.GlobalVariable @x bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<f32, stride=4> [0])>, StorageBuffer>
   spirv.GlobalVariable @y bind(0, 1) : !spirv.ptr<!spirv.struct<(!spirv.rtarray<f32, stride=4> [0])>, StorageBuffer>
