@@ -22,8 +22,9 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     that a kernel holds only the code its rows run:
 
     - `_lane`, tiny rows (n <= `invocation-row-limit`, 0 by default): a row
-      per invocation, `workgroup-size` rows per workgroup (for CPU devices,
-      where a subgroup is one thread's SIMD registers).
+      per invocation, `workgroup-size` rows per workgroup, held in
+      registers (for CPU devices, where a subgroup is one thread's SIMD
+      registers).
     - `_rows`, short rows (n <= `short-row-limit`): a workgroup takes
       `rows-per-workgroup` rows, each subgroup normalizing whole rows in
       turn with one `gpu.subgroup_reduce` (no workgroup memory, no

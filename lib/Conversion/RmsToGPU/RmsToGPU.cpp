@@ -36,6 +36,9 @@ static constexpr int64_t kUnroll = 4;
 /// Iterations summed before a block joins an invocation's running sum.
 static constexpr int64_t kBlock = 64;
 
+/// The most units an invocation keeps in registers.
+static constexpr int64_t kMaxRowRegisters = 64;
+
 /// Kernel attributes recording the launch geometry.
 static constexpr StringLiteral kRowsPerWorkgroupAttr = "rms.rows_per_workgroup";
 static constexpr StringLiteral kPathAttr = "rms.path";
@@ -368,6 +371,8 @@ private:
   ImplicitLocOpBuilder &b;
   const KernelConfig &config;
   FloatType accType;
+  /// Units per invocation `normalizeRow` keeps in registers.
+  int64_t registerCount = config.rowRegisters;
 };
 } // namespace
 
@@ -444,7 +449,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
         // past the row's end) into a register once.
         Value zero = accConstant(0.0);
         SmallVector<Value> units, inRow, squares;
-        for (int64_t k = 0; k < config.rowRegisters; ++k) {
+        for (int64_t k = 0; k < registerCount; ++k) {
           Value j = unitAfter(s, s.lane, k);
           Value in =
               arith::CmpIOp::create(b, arith::CmpIPredicate::ult, j, s.length);
@@ -463,13 +468,13 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
         Value scale = scaleOf(total, n);
         if (config.vectorWidth > 1)
           scale = vector::BroadcastOp::create(b, wide(accType), scale);
-        for (int64_t k = 0; k < config.rowRegisters; ++k)
+        for (int64_t k = 0; k < registerCount; ++k)
           scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
             storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
             scf::YieldOp::create(b);
           });
   };
-  if (registers == Registers::Never || config.rowRegisters == 0)
+  if (registers == Registers::Never || registerCount == 0)
     return streamed();
   if (registers == Registers::Always)
     return inRegisters();
@@ -477,7 +482,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
   // reduction's participants).
   Value fits = arith::CmpIOp::create(
       b, arith::CmpIPredicate::ule, s.length,
-      arith::MulIOp::create(b, s.lanes, index(config.rowRegisters)));
+      arith::MulIOp::create(b, s.lanes, index(registerCount)));
   ifThenElse(b, fits, inRegisters, streamed);
 }
 
@@ -649,7 +654,15 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
     scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
       Value base = arith::MulIOp::create(b, row, units);
       Stride s = stride(index(0), index(1), units);
-      normalizeRow(x, w, y, base, n, s, Registers::Never,
+      // The row is read once: its units fit the registers the limit
+      // implies (up to 64).
+      int64_t held =
+          llvm::divideCeil(config.invocationRowLimit, config.vectorWidth);
+      bool keep = held <= kMaxRowRegisters;
+      if (keep)
+        registerCount = held;
+      normalizeRow(x, w, y, base, n, s,
+                   keep ? Registers::Always : Registers::Never,
                    [](Value partial) { return partial; });
       scf::YieldOp::create(b);
     });
@@ -797,7 +810,7 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("short-row-limit must be >= 0");
   if (invocationRowLimit < 0)
     return optionError("invocation-row-limit must be >= 0");
-  if (rowRegisters < 0 || rowRegisters > 64)
+  if (rowRegisters < 0 || rowRegisters > kMaxRowRegisters)
     return optionError("row-registers must be in [0, 64]");
   if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4)
     return optionError("vector-width must be 1, 2 or 4");
