@@ -880,6 +880,17 @@ void ConvertRmsToGPUPass::runOnOperation() {
     auto constant = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, v);
     };
+    // `ifShort` for rows of at most `limit` elements, `otherwise` for others.
+    auto byLength = [&](int64_t limit, function_ref<void()> ifShort,
+                        function_ref<void()> otherwise) {
+      emitChoice(
+          b, whenStatic([&](int64_t v) { return v <= limit; }),
+          [&]() {
+            return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
+                                         constant(limit));
+          },
+          ifShort, otherwise);
+    };
     auto launchFor = [&](int64_t width) {
       config.vectorWidth = width;
       config.packHalves = packsHalves(config.elementType, width);
@@ -902,36 +913,22 @@ void ConvertRmsToGPUPass::runOnOperation() {
       auto launchLong = [&]() {
         if (config.registerRowLimit == 0)
           return launchPath(RowPath::Streamed);
-        int64_t fit = config.registerRowLimit;
-        emitChoice(
-            b, whenStatic([&](int64_t v) { return v <= fit; }),
-            [&]() {
-              return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
-                                           constant(fit));
-            },
+        byLength(
+            config.registerRowLimit,
             [&]() { launchPath(RowPath::InRegisters); },
             [&]() { launchPath(RowPath::Streamed); });
       };
       auto launchNotTiny = [&]() {
         if (rowsPerWorkgroup == 1)
           return launchLong();
-        emitChoice(
-            b, whenStatic([&](int64_t v) { return v <= shortRowLimit; }),
-            [&]() {
-              return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
-                                           constant(shortRowLimit));
-            },
-            [&]() { launchPath(RowPath::Short); }, launchLong);
+        byLength(
+            shortRowLimit, [&]() { launchPath(RowPath::Short); }, launchLong);
       };
       if (invocationRowLimit == 0)
         return launchNotTiny();
-      emitChoice(
-          b, whenStatic([&](int64_t v) { return v <= invocationRowLimit; }),
-          [&]() {
-            return arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n,
-                                         constant(invocationRowLimit));
-          },
-          [&]() { launchPath(RowPath::PerInvocation); }, launchNotTiny);
+      byLength(
+          invocationRowLimit, [&]() { launchPath(RowPath::PerInvocation); },
+          launchNotTiny);
     };
     if (vectorWidth == 1) {
       launchFor(1);
