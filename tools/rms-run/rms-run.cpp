@@ -292,31 +292,31 @@ static int runOnVulkan(ModuleOp module, StringRef name,
   auto runner = rms::VulkanRunner::create();
   if (!runner)
     fatal(toString(runner.takeError()));
-  // Two subgroups per workgroup unless told otherwise: 16 invocations on
-  // lavapipe, 64 on NVIDIA, 128 on AMD.
   auto options = rms::SPIRVPipelineOptions::createFromString(pipelineOptions);
   if (!options)
     fatal("invalid --pipeline-options '" + pipelineOptions + "'");
-  if (!llvm::StringRef(pipelineOptions).contains("workgroup-size"))
-    options->workgroupSize =
-        std::max<int64_t>(2 * (*runner)->getSubgroupSize(), 16);
-  // A CPU device runs a workgroup on one thread and pays for starting each:
-  // 32 short rows per workgroup instead of 8 (65536x64 f32 on lavapipe:
-  // about 1.9 GB/s instead of 1.1).
-  if (!llvm::StringRef(pipelineOptions).contains("rows-per-workgroup") &&
-      (*runner)->isCPU())
-    options->rowsPerWorkgroup = 32;
-  // On a CPU device the registers are memory: a cached row costs more than
-  // reading it twice (lavapipe: 1x4096 f32 2.4 ms instead of 0.04 ms).
-  if (!llvm::StringRef(pipelineOptions).contains("row-registers") &&
-      (*runner)->isCPU())
-    options->rowRegisters = 0;
-  // ... and runs a subgroup as one thread's SIMD registers, where tiny rows
-  // are cheapest one per invocation (65536x64 f32 on lavapipe: about 3.1
-  // GB/s instead of 2.5; rows of 256 were slower).
-  if (!llvm::StringRef(pipelineOptions).contains("invocation-row-limit") &&
-      (*runner)->isCPU())
-    options->invocationRowLimit = 64;
+  // Defaults for the device, where --pipeline-options does not set them.
+  auto byDefault = [](auto &option, int64_t value) {
+    if (!option.hasValue())
+      option = value;
+  };
+  // Two subgroups per workgroup: 16 invocations on lavapipe, 64 on NVIDIA,
+  // 128 on AMD.
+  byDefault(options->workgroupSize,
+            std::max<int64_t>(2 * (*runner)->getSubgroupSize(), 16));
+  if ((*runner)->isCPU()) {
+    // A CPU device runs a workgroup on one thread and pays for starting
+    // each: 32 short rows per workgroup instead of 8 (65536x64 f32 on
+    // lavapipe: about 1.9 GB/s instead of 1.1).
+    byDefault(options->rowsPerWorkgroup, 32);
+    // Its registers are memory: a cached long row costs more than reading it
+    // twice (lavapipe: 1x4096 f32 2.4 ms instead of 0.04 ms).
+    byDefault(options->rowRegisters, 0);
+    // It runs a subgroup as one thread's SIMD registers, where tiny rows are
+    // cheapest one per invocation (65536x64 f32 on lavapipe: about 4-5.8
+    // GB/s instead of 2.5; rows of 256 were slower).
+    byDefault(options->invocationRowLimit, 64);
+  }
   // Only `name` and what it calls are compiled: the other functions of the
   // file may use what the GPU path does not support.
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
