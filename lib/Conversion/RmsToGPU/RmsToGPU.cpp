@@ -63,16 +63,6 @@ static void ifThenElse(ImplicitLocOpBuilder &b, Value condition,
       });
 }
 
-static StringRef typeName(Type type) {
-  if (type.isF16())
-    return "f16";
-  if (type.isBF16())
-    return "bf16";
-  if (type.isF32())
-    return "f32";
-  return "f64";
-}
-
 /// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use; for Metal the
 /// same without f64.
 static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
@@ -99,7 +89,6 @@ static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
 }
 
 namespace {
-/// What a kernel is specialized for: one per variant and vector width.
 /// How a kernel maps rows onto invocations. Each is a complete kernel for
 /// any row length (the vector width dividing it), but for `InRegisters`,
 /// which needs rows of at most `workgroupSize * rowRegisters` units; the
@@ -118,6 +107,7 @@ enum class RowPath {
   InRegisters,
 };
 
+/// What a kernel is specialized for: variant, vector width and path.
 struct KernelConfig {
   Type elementType;
   bool hasWeight;
@@ -362,17 +352,15 @@ private:
   enum class Registers { Never, Always, IfItFits };
   /// Normalizes the row of `n` elements at `base` with the invocations of
   /// `s`; `reduce` adds their partial sums of squares. In registers, the
-  /// row is read once (`rowRegisters` units per invocation at most);
-  /// streamed, twice.
+  /// row is read once (`held` units per invocation at most); streamed,
+  /// twice.
   void normalizeRow(Value x, Value w, Value y, Value base, Value n,
-                    const Stride &s, Registers registers,
+                    const Stride &s, Registers registers, int64_t held,
                     function_ref<Value(Value)> reduce);
 
   ImplicitLocOpBuilder &b;
   const KernelConfig &config;
   FloatType accType;
-  /// Units per invocation `normalizeRow` keeps in registers.
-  int64_t registerCount = config.rowRegisters;
 };
 } // namespace
 
@@ -439,42 +427,43 @@ void KernelBuilder::storeScaled(Value v, Value w, Value y, Value base,
 
 void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
                                  Value n, const Stride &s, Registers registers,
+                                 int64_t held,
                                  function_ref<Value(Value)> reduce) {
   auto streamed = [&]() {
     Value total = reduce(partialSumOfSquares(x, base, s));
     scaleRow(x, w, y, base, s, scaleOf(total, n));
   };
   auto inRegisters = [&]() {
-        // Unit k of this invocation is lane + k * lanes, loaded (or zero
-        // past the row's end) into a register once.
-        Value zero = accConstant(0.0);
-        SmallVector<Value> units, inRow, squares;
-        for (int64_t k = 0; k < registerCount; ++k) {
-          Value j = unitAfter(s, s.lane, k);
-          Value in =
-              arith::CmpIOp::create(b, arith::CmpIPredicate::ult, j, s.length);
-          auto load = scf::IfOp::create(
-              b, in,
-              [&](OpBuilder &, Location) {
-                scf::YieldOp::create(
-                    b, loadWide(x, arith::AddIOp::create(b, base, j)));
-              },
-              [&](OpBuilder &, Location) { scf::YieldOp::create(b, zero); });
-          units.push_back(load.getResult(0));
-          inRow.push_back(in);
-          squares.push_back(arith::MulFOp::create(b, units.back(), units.back()));
-        }
-        Value total = reduce(horizontalSum(pairwiseSum(std::move(squares))));
-        Value scale = scaleOf(total, n);
-        if (config.vectorWidth > 1)
-          scale = vector::BroadcastOp::create(b, wide(accType), scale);
-        for (int64_t k = 0; k < registerCount; ++k)
-          scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
-            storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
-            scf::YieldOp::create(b);
-          });
+    // Unit k of this invocation is lane + k * lanes, loaded (or zero past
+    // the row's end) into a register once.
+    Value zero = accConstant(0.0);
+    SmallVector<Value> units, inRow, squares;
+    for (int64_t k = 0; k < held; ++k) {
+      Value j = unitAfter(s, s.lane, k);
+      Value in =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, j, s.length);
+      auto load = scf::IfOp::create(
+          b, in,
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(
+                b, loadWide(x, arith::AddIOp::create(b, base, j)));
+          },
+          [&](OpBuilder &, Location) { scf::YieldOp::create(b, zero); });
+      units.push_back(load.getResult(0));
+      inRow.push_back(in);
+      squares.push_back(arith::MulFOp::create(b, units.back(), units.back()));
+    }
+    Value total = reduce(horizontalSum(pairwiseSum(std::move(squares))));
+    Value scale = scaleOf(total, n);
+    if (config.vectorWidth > 1)
+      scale = vector::BroadcastOp::create(b, wide(accType), scale);
+    for (int64_t k = 0; k < held; ++k)
+      scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
+        storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
+        scf::YieldOp::create(b);
+      });
   };
-  if (registers == Registers::Never || registerCount == 0)
+  if (registers == Registers::Never || held == 0)
     return streamed();
   if (registers == Registers::Always)
     return inRegisters();
@@ -482,7 +471,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
   // reduction's participants).
   Value fits = arith::CmpIOp::create(
       b, arith::CmpIPredicate::ule, s.length,
-      arith::MulIOp::create(b, s.lanes, index(registerCount)));
+      arith::MulIOp::create(b, s.lanes, index(held)));
   ifThenElse(b, fits, inRegisters, streamed);
 }
 
@@ -580,7 +569,8 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Value base = arith::MulIOp::create(b, group, units);
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
-      normalizeRow(x, w, y, base, n, s, registers, [&](Value partial) {
+      normalizeRow(x, w, y, base, n, s, registers, config.rowRegisters,
+                   [&](Value partial) {
         Value subgroupSum = gpu::SubgroupReduceOp::create(
             b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
         Value firstLane = arith::CmpIOp::create(
@@ -632,7 +622,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
           scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
             Value base = arith::MulIOp::create(b, row, units);
             normalizeRow(x, w, y, base, n, s, Registers::IfItFits,
-                         [&](Value partial) {
+                         config.rowRegisters, [&](Value partial) {
               return gpu::SubgroupReduceOp::create(
                          b, partial, gpu::AllReduceOperation::ADD,
                          /*uniform=*/false)
@@ -658,12 +648,10 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       // implies (up to 64).
       int64_t held =
           llvm::divideCeil(config.invocationRowLimit, config.vectorWidth);
-      bool keep = held <= kMaxRowRegisters;
-      if (keep)
-        registerCount = held;
       normalizeRow(x, w, y, base, n, s,
-                   keep ? Registers::Always : Registers::Never,
-                   [](Value partial) { return partial; });
+                   held <= kMaxRowRegisters ? Registers::Always
+                                            : Registers::Never,
+                   held, [](Value partial) { return partial; });
       scf::YieldOp::create(b);
     });
   };
@@ -685,11 +673,10 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   return func;
 }
 
-/// `memref` as the kernel's argument type: a one-dimensional buffer of
-/// dynamic size (it has an identity layout) of `vectorWidth`-element
-/// vectors, or of scalars when that is 1.
-static Value flatten(ImplicitLocOpBuilder &b, Value memref,
-                     int64_t vectorWidth, bool packHalves) {
+/// `memref` as the kernel's argument of type `argType`: a one-dimensional
+/// buffer of dynamic size (it has an identity layout) of the elements, of
+/// their bits or of vectors of them (`KernelBuilder::bufferUnit`).
+static Value flatten(ImplicitLocOpBuilder &b, Value memref, Type argType) {
   auto type = cast<MemRefType>(memref.getType());
   Value flat = memref;
   if (type.getRank() != 1) {
@@ -706,15 +693,9 @@ static Value flatten(ImplicitLocOpBuilder &b, Value memref,
   // memref has no op that changes the element type of a buffer, so the host
   // marks the reinterpretation with a cast that `rms-run` (or any runtime)
   // reads as "same buffer".
-  Type unit = elementType.isBF16() ? Type(b.getI16Type()) : elementType;
-  if (vectorWidth > 1)
-    unit = VectorType::get({vectorWidth}, unit);
-  if (packHalves)
-    unit = VectorType::get({2}, b.getI32Type());
-  if (unit == elementType)
+  if (flat.getType() == argType)
     return flat;
-  auto view = MemRefType::get({ShapedType::kDynamic}, unit);
-  return UnrealizedConversionCastOp::create(b, view, flat).getResult(0);
+  return UnrealizedConversionCastOp::create(b, argType, flat).getResult(0);
 }
 
 namespace {
@@ -737,7 +718,7 @@ private:
   /// Launches `kernel` on the operands of `op`, `groups` workgroups (a
   /// second grid dimension takes those beyond 65535).
   void launch(ImplicitLocOpBuilder &b, NormOp op, gpu::GPUFuncOp kernel,
-              int64_t vectorWidth, Value groups, Value rows, Value n);
+              Value groups, Value rows, Value n);
 };
 } // namespace
 
@@ -746,7 +727,7 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
   // One kernel per variant, vector width and path; epsilon is baked in, so
   // it is in the name.
   std::string name = llvm::formatv(
-      "rms_norm_{0}_{1}{2}_{3}_eps{4:x}", typeName(config.elementType),
+      "rms_norm_{0}_{1}{2}_{3}_eps{4:x}", config.elementType,
       config.hasWeight ? "w" : "nw",
       config.vectorWidth > 1 ? "_v" + std::to_string(config.vectorWidth) : "",
       pathName(config.path), llvm::bit_cast<uint32_t>(config.epsilon));
@@ -758,15 +739,14 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
 }
 
 void ConvertRmsToGPUPass::launch(ImplicitLocOpBuilder &b, NormOp op,
-                                 gpu::GPUFuncOp kernel, int64_t vectorWidth,
-                                 Value groups, Value rows, Value n) {
-  bool packHalves = packsHalves(op.getElementType(), vectorWidth);
-  SmallVector<Value> operands = {
-      flatten(b, op.getInput(), vectorWidth, packHalves)};
+                                 gpu::GPUFuncOp kernel, Value groups,
+                                 Value rows, Value n) {
+  // The kernel's arguments: x, [weight,] y, rows, n.
+  ArrayRef<Type> args = kernel.getArgumentTypes();
+  SmallVector<Value> operands = {flatten(b, op.getInput(), args.front())};
   if (op.getWeight())
-    operands.push_back(flatten(b, op.getWeight(), vectorWidth, packHalves));
-  operands.append(
-      {flatten(b, op.getInit(), vectorWidth, packHalves), rows, n});
+    operands.push_back(flatten(b, op.getWeight(), args[1]));
+  operands.append({flatten(b, op.getInit(), args[args.size() - 3]), rows, n});
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value gridX = arith::MaxUIOp::create(
       b,
@@ -908,7 +888,7 @@ void ConvertRmsToGPUPass::runOnOperation() {
         if (path == RowPath::PerInvocation)
           groups =
               arith::CeilDivUIOp::create(b, rows, constant(workgroupSize));
-        launch(b, op, getKernel(kernels, config), width, groups, rows, n);
+        launch(b, op, getKernel(kernels, config), groups, rows, n);
       };
       auto launchLong = [&]() {
         if (config.registerRowLimit == 0)
