@@ -140,24 +140,25 @@ static FailureOr<Kernel> describe(spirv::ModuleOp module,
            << bound.size() << " buffers, expected 4 or 5";
   for (auto [i, entry] : llvm::enumerate(bound)) {
     auto [binding, type, uniform] = entry;
-    std::string msl = mslTypeOf(type);
-    bool scalar = names[i] == "rows" || names[i] == "n";
-    if (binding != i || msl.empty() || uniform != scalar ||
-        (scalar && msl != "uint"))
+    Buffer buffer{binding, names[i].str(), mslTypeOf(type)};
+    if (binding != i || buffer.mslType.empty() ||
+        uniform != buffer.isScalar() ||
+        (buffer.isScalar() && buffer.mslType != "uint"))
       return func.emitError("not an rms kernel: binding ")
              << binding << " of type " << type;
-    kernel.buffers.push_back({binding, names[i].str(), msl});
+    kernel.buffers.push_back(std::move(buffer));
   }
-  // The variant is in the name: rms_norm_<type>_<w|nw>[_v<width>]_<path>_..
+  if (auto vector = dyn_cast<VectorType>(std::get<1>(bound.front())))
+    kernel.vectorWidth = vector.getNumElements();
+  // The element type is in the name, rms_norm_<type>_<w|nw>_...: bf16 and
+  // f16 both travel as 16 bits.
   SmallVector<StringRef> parts;
   StringRef(kernel.entryPoint).split(parts, '_');
-  if (parts.size() < 6 || parts[0] != "rms" || parts[1] != "norm" ||
+  if (parts.size() < 3 || parts[0] != "rms" || parts[1] != "norm" ||
       !llvm::is_contained({"f16", "bf16", "f32"}, parts[2]))
     return func.emitError("not an rms kernel name: ") << kernel.entryPoint;
   kernel.elementType = parts[2].str();
-  if (parts[4].consume_front("v") && parts[4].getAsInteger(10, kernel.vectorWidth))
-    return func.emitError("not an rms kernel name: ") << kernel.entryPoint;
-  // The name carries epsilon's f32 bits: rms_norm_<type>_<w|nw>_eps0x<bits>.
+  // ... and epsilon's f32 bits end it: ..._eps0x<bits>.
   StringRef bits = StringRef(kernel.entryPoint).rsplit("_eps0x").second;
   uint32_t epsilonBits = 0;
   if (!bits.getAsInteger(16, epsilonBits))
