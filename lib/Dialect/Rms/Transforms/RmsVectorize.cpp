@@ -211,7 +211,11 @@ private:
 
   Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
   Value blockedSumOfSquares(Value begin, Value start, Value end,
-                            function_ref<Value(Value, Value)> loadAt);
+                            function_ref<Value(Value, Value)> loadAt,
+                            function_ref<void(Value)> perIteration = {});
+  /// Prefetches into L2, once per cache line, the `lanes * unroll` columns
+  /// at `column` of the row at `nextRow`.
+  void prefetchNextRow(Value column);
   Value scaleOf(Value sum);
   /// Stores `trunc(ext(x) * scale * ext(w))` for the `lanes` columns at
   /// `column` of the row at `rowIndices` (masked if `mask`).
@@ -417,10 +421,12 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
 /// boundary) in whole multiples of `unroll` vectors, the head before it and
 /// the tail after it masked (fewer than a line, and fewer than `unroll`
 /// vectors). `unroll` accumulators take `block` iterations each; their
-/// pairwise sum is Kahan-added into the row sum.
+/// pairwise sum is Kahan-added into the row sum. `perIteration(column)`, if
+/// given, adds to each unrolled iteration.
 Value RowEmitter::blockedSumOfSquares(
     Value begin, Value start, Value end,
-    function_ref<Value(Value column, Value mask)> loadAt) {
+    function_ref<Value(Value column, Value mask)> loadAt,
+    function_ref<void(Value column)> perIteration) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
@@ -449,6 +455,8 @@ Value RowEmitter::blockedSumOfSquares(
                 Value x = loadAt(at, Value());
                 next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
               }
+              if (perIteration)
+                perIteration(column);
               scf::YieldOp::create(b, next);
             });
         // Pairwise sum of the block's accumulators.
@@ -525,24 +533,17 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
   Value begin = index(0);
   Value start = alignedStart(outputAddress, rowIndices, begin, rowSize);
-  return blockedSumOfSquares(begin, start, rowSize,
-                             [&](Value column, Value mask) {
-                               Value x = load(op.getInput(),
-                                              indices(nextIndices, column),
-                                              mask);
-                               storeScaled(rowIndices, column, mask,
-                                           scaleVector, nontemporal);
-                               // Streamed rows come from memory: the row
-                               // after the next one is prefetched into L2.
-                               if (nontemporal && !mask && !nextRow.empty())
-                                 memref::PrefetchOp::create(
-                                     b, op.getInput(),
-                                     indices(nextRow, column),
-                                     b.getBoolAttr(false),
-                                     b.getI32IntegerAttr(2),
-                                     b.getBoolAttr(true));
-                               return x;
-                             });
+  auto loadNextAndStore = [&](Value column, Value mask) {
+    Value x = load(op.getInput(), indices(nextIndices, column), mask);
+    storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
+    return x;
+  };
+  // Streamed rows come from memory: the row after the next one (`nextRow`)
+  // is prefetched into L2.
+  if (!nontemporal || nextRow.empty())
+    return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore);
+  return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore,
+                             [&](Value column) { prefetchNextRow(column); });
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
@@ -569,7 +570,6 @@ Value RowEmitter::scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
 
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
-  Value input = op.getInput();
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
   auto emitVector = [&](Value column, Value mask) {
     storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
@@ -579,7 +579,6 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
   // L2), so that reading and writing memory overlap instead of alternating
   // between the two sweeps.
   bool prefetch = nontemporal && !nextRow.empty();
-  int64_t lineElements = std::max<int64_t>(kLineBytes / elementBytes, 1);
   auto emitUnrolled = [&](Value from, Value to) {
     scf::ForOp::create(
         b, from, to, index(lanes * unroll), ValueRange{},
@@ -587,14 +586,8 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
           for (int64_t u = 0; u < unroll; ++u)
             emitVector(arith::AddIOp::create(b, column, index(u * lanes)),
                        Value());
-          for (int64_t e = 0; prefetch && e < lanes * unroll;
-               e += lineElements) {
-            SmallVector<Value> at(nextRow);
-            at.push_back(arith::AddIOp::create(b, column, index(e)));
-            memref::PrefetchOp::create(b, input, at, b.getBoolAttr(false),
-                                       b.getI32IntegerAttr(2),
-                                       b.getBoolAttr(true));
-          }
+          if (prefetch)
+            prefetchNextRow(column);
           scf::YieldOp::create(b);
         });
   };
@@ -632,6 +625,15 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
   // epilogue, so that rows do not wait for each other's stores to drain.
   if (nontemporal && backward)
     emitStreamingFence();
+}
+
+void RowEmitter::prefetchNextRow(Value column) {
+  int64_t lineElements = std::max<int64_t>(kLineBytes / elementBytes, 1);
+  for (int64_t e = 0; e < lanes * unroll; e += lineElements)
+    memref::PrefetchOp::create(
+        b, op.getInput(),
+        indices(nextRow, arith::AddIOp::create(b, column, index(e))),
+        b.getBoolAttr(false), b.getI32IntegerAttr(2), b.getBoolAttr(true));
 }
 
 /// Makes the streaming stores before it globally visible. On x86 that takes
