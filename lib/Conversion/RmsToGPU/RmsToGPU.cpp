@@ -348,8 +348,15 @@ private:
   /// `v * scale [* w[j]]`, rounded and stored at y[base + j].
   void storeScaled(Value v, Value w, Value y, Value base, Value j,
                    Value scale);
-  /// Whether `normalizeRow` keeps the row in registers.
-  enum class Registers { Never, Always, IfItFits };
+  /// Whether `normalizeRow` keeps the row in registers. `Owned` is `Always`
+  /// for a row that one invocation owns: units past the row's end are
+  /// clamped to its last unit (read again, and stored again with the same
+  /// value) instead of branched around, so the kernel has no branch whose
+  /// condition depends on the sizes alone. Lavapipe specializes a kernel on
+  /// the uniform values such branches read and, when that halves the
+  /// kernel, compiles the specialized kernel again at every dispatch
+  /// (about 1 ms; docs/Rationale.md).
+  enum class Registers { Never, Always, IfItFits, Owned };
   /// Normalizes the row of `n` elements at `base` with the invocations of
   /// `s`; `reduce` adds their partial sums of squares. In registers, the
   /// row is read once (`held` units per invocation at most); streamed,
@@ -434,14 +441,28 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
     scaleRow(x, w, y, base, s, scaleOf(total, n));
   };
   auto inRegisters = [&]() {
-    // Unit k of this invocation is lane + k * lanes, loaded (or zero past
-    // the row's end) into a register once.
+    // Unit k of this invocation is lane + k * lanes, loaded into a register
+    // once. Past the row's end it is zero and not stored or, in an owned
+    // row, the row's last unit, left out of the sum and stored again.
+    bool owned = registers == Registers::Owned;
     Value zero = accConstant(0.0);
-    SmallVector<Value> units, inRow, squares;
+    Value last = owned ? arith::SubIOp::create(b, s.length, index(1)) : Value();
+    SmallVector<Value> units, positions, inRow, squares;
     for (int64_t k = 0; k < held; ++k) {
       Value j = unitAfter(s, s.lane, k);
       Value in =
           arith::CmpIOp::create(b, arith::CmpIPredicate::ult, j, s.length);
+      if (owned) {
+        positions.push_back(arith::MinUIOp::create(b, j, last));
+        units.push_back(
+            loadWide(x, arith::AddIOp::create(b, base, positions.back())));
+        Value square = arith::MulFOp::create(b, units.back(), units.back());
+        if (config.vectorWidth > 1)
+          in = vector::BroadcastOp::create(
+              b, VectorType::get({config.vectorWidth}, b.getI1Type()), in);
+        squares.push_back(arith::SelectOp::create(b, in, square, zero));
+        continue;
+      }
       auto load = scf::IfOp::create(
           b, in,
           [&](OpBuilder &, Location) {
@@ -450,6 +471,7 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
           },
           [&](OpBuilder &, Location) { scf::YieldOp::create(b, zero); });
       units.push_back(load.getResult(0));
+      positions.push_back(j);
       inRow.push_back(in);
       squares.push_back(arith::MulFOp::create(b, units.back(), units.back()));
     }
@@ -457,15 +479,20 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
     Value scale = scaleOf(total, n);
     if (config.vectorWidth > 1)
       scale = vector::BroadcastOp::create(b, wide(accType), scale);
-    for (int64_t k = 0; k < held; ++k)
+    for (int64_t k = 0; k < held; ++k) {
+      if (owned) {
+        storeScaled(units[k], w, y, base, positions[k], scale);
+        continue;
+      }
       scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
-        storeScaled(units[k], w, y, base, unitAfter(s, s.lane, k), scale);
+        storeScaled(units[k], w, y, base, positions[k], scale);
         scf::YieldOp::create(b);
       });
+    }
   };
   if (registers == Registers::Never || held == 0)
     return streamed();
-  if (registers == Registers::Always)
+  if (registers == Registers::Always || registers == Registers::Owned)
     return inRegisters();
   // Whether the row fits is the same for all invocations of `s` (the
   // reduction's participants).
@@ -639,8 +666,10 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
     Value row = arith::AddIOp::create(
         b, arith::MulIOp::create(b, group, index(config.workgroupSize)),
         gpu::ThreadIdOp::create(b, gpu::Dimension::x));
-    Value inRange =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows);
+    // An empty row has no last unit to clamp to.
+    Value inRange = arith::AndIOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows),
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ne, units, index(0)));
     scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
       Value base = arith::MulIOp::create(b, row, units);
       Stride s = stride(index(0), index(1), units);
@@ -649,7 +678,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       int64_t held =
           llvm::divideCeil(config.invocationRowLimit, config.vectorWidth);
       normalizeRow(x, w, y, base, n, s,
-                   held <= kMaxRowRegisters ? Registers::Always
+                   held <= kMaxRowRegisters ? Registers::Owned
                                             : Registers::Never,
                    held, [](Value partial) { return partial; });
       scf::YieldOp::create(b);

@@ -197,14 +197,28 @@
 // TINY:   %[[FIRST:.*]] = arith.muli %{{.*}}, %c32
 // TINY:   %[[TID:.*]] = gpu.thread_id x
 // TINY:   %[[ROW:.*]] = arith.addi %[[FIRST]], %[[TID]]
-// TINY:   scf.if
+// TINY:   %[[IN_RANGE:.*]] = arith.cmpi ult, %[[ROW]]
+// TINY:   %[[NOT_EMPTY:.*]] = arith.cmpi ne, %[[UNITS]], %c0
+// TINY:   %[[GUARD:.*]] = arith.andi %[[IN_RANGE]], %[[NOT_EMPTY]]
+// TINY:   scf.if %[[GUARD]] {
 // TINY:     %[[BASE:.*]] = arith.muli %[[ROW]], %[[UNITS]]
+// TINY:     %[[LAST:.*]] = arith.subi %[[UNITS]], %c1
+// Branch-free past the row's end: units clamped to the last one, their
+// squares selected away, then stored again.
+// TINY-NOT: scf.if
 // TINY-NOT: scf.for
-// TINY-COUNT-16: memref.load %{{.*}} : memref<?xvector<2xi32>>
+// TINY:     %[[AT1:.*]] = arith.minui %[[LAST]], %c1
+// TINY:     %[[AT1B:.*]] = arith.addi %[[BASE]], %[[AT1]]
+// TINY:     memref.load %{{.*}}[%[[AT1B]]] : memref<?xvector<2xi32>>
+// TINY:     arith.select %{{.*}} : vector<4xi1>, vector<4xf32>
+// TINY-NOT: scf.if
 // TINY-NOT: scf.for
 // TINY:     math.sqrt
 // TINY-NOT: gpu.subgroup_reduce
 // TINY-NOT: gpu.barrier
+// TINY-NOT: scf.if
+// TINY-COUNT-16: memref.store
+// TINY-NOT: scf.if
 // TINY:   gpu.return
 
 // With rows-per-workgroup=1, vector-width=1 and row-registers=0: one scalar
