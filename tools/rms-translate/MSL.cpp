@@ -382,21 +382,24 @@ static void writeManifest(ArrayRef<Kernel> kernels, raw_ostream &os) {
             needs.push_back("n % " + width + " == 0");
           if (kernel.path == "reg")
             needs.push_back("n <= " +
-                               std::to_string(kernel.registerRowLimit));
-          useWhen = needs;
-          std::string shortLimit = std::to_string(kernel.shortRowLimit);
-          std::string laneLimit = std::to_string(kernel.invocationRowLimit);
+                            std::to_string(kernel.registerRowLimit));
           if (kernel.path == "lane")
-            useWhen.push_back("n <= " + laneLimit);
-          else if (kernel.invocationRowLimit > 0)
-            useWhen.push_back("n > " + laneLimit);
+            needs.push_back("n <= " +
+                            std::to_string(kernel.invocationRowLimit));
+          useWhen = needs;
+          // Rows longer than the paths before this one take (tiny, short,
+          // in registers, streamed, in that order).
+          int64_t above = 0;
+          if (kernel.path != "lane")
+            above = std::max(above, kernel.invocationRowLimit);
+          if (kernel.path == "reg" || kernel.path == "row")
+            above = std::max(above, kernel.shortRowLimit);
+          if (kernel.path == "row")
+            above = std::max(above, kernel.registerRowLimit);
+          if (above > 0)
+            useWhen.push_back("n > " + std::to_string(above));
           if (kernel.path == "rows")
-            useWhen.push_back("n <= " + shortLimit);
-          else if (kernel.path != "lane" && kernel.shortRowLimit > 0)
-            useWhen.push_back("n > " + shortLimit);
-          if (kernel.path == "row" && kernel.registerRowLimit > 0)
-            useWhen.push_back("n > " +
-                              std::to_string(kernel.registerRowLimit));
+            useWhen.push_back("n <= " + std::to_string(kernel.shortRowLimit));
           auto conjunction = [](ArrayRef<std::string> terms) {
             return terms.empty() ? std::string("always")
                                  : llvm::join(terms, " && ");

@@ -21,10 +21,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     ones for the other lengths; and for each, one kernel per row path, so
     that a kernel holds only the code its rows run:
 
-    - `_lane`, tiny rows (n <= `invocation-row-limit`, 0 by default): a row
-      per invocation, `workgroup-size` rows per workgroup, held in
-      registers (for CPU devices, where a subgroup is one thread's SIMD
-      registers).
+    - `_lane`, tiny rows (n <= `invocation-row-limit`, 0 by default, and
+      at most 64 units): a row per invocation, `workgroup-size` rows per
+      workgroup, held in registers (for CPU devices, where a subgroup is
+      one thread's SIMD registers).
     - `_rows`, short rows (n <= `short-row-limit`): a workgroup takes
       `rows-per-workgroup` rows, each subgroup normalizing whole rows in
       turn with one `gpu.subgroup_reduce` (no workgroup memory, no
@@ -94,9 +94,10 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "The longest row that is short">,
     Option<"invocationRowLimit", "invocation-row-limit", "int64_t",
            /*default=*/"0",
-           "Rows of at most this many elements are normalized one per "
-           "invocation (0: never; for CPU devices, where a subgroup is one "
-           "thread's SIMD registers)">,
+           "Rows of at most this many elements (and 64 units) are "
+           "normalized one per invocation, held in registers (0: never; "
+           "for CPU devices, where a subgroup is one thread's SIMD "
+           "registers)">,
     Option<"rowRegisters", "row-registers", "int64_t", /*default=*/"16",
            "Units (of vector-width elements) of a row each invocation keeps "
            "in registers: rows that fit are read from memory once (0: "

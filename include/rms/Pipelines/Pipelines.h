@@ -85,8 +85,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("The longest row that is short"), llvm::cl::init(1024)};
   mlir::detail::PassOptions::Option<int64_t> invocationRowLimit{
       *this, "invocation-row-limit",
-      llvm::cl::desc("Rows of at most this many elements are normalized one "
-                     "per invocation (0: never)"),
+      llvm::cl::desc("Rows of at most this many elements (and 64 units) are "
+                     "normalized one per invocation, held in registers (0: "
+                     "never)"),
       llvm::cl::init(0)};
   mlir::detail::PassOptions::Option<int64_t> rowRegisters{
       *this, "row-registers",

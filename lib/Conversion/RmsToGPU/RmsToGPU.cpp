@@ -119,8 +119,9 @@ struct KernelConfig {
   /// Rows per workgroup of the `Short` path.
   int64_t rowsPerWorkgroup;
   /// The host launches the `Short` kernel for rows up to this length (0: no
-  /// short rows), the `PerInvocation` kernel up to `invocationRowLimit`;
-  /// recorded on every kernel for hosts that read the kernels alone.
+  /// short rows), the `PerInvocation` kernel up to `invocationRowLimit`
+  /// (at most 64 units); recorded on every kernel for hosts that read the
+  /// kernels alone.
   int64_t shortRowLimit;
   int64_t invocationRowLimit;
   /// Units of a row an invocation keeps in registers (0: none).
@@ -677,10 +678,8 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       // implies (up to 64).
       int64_t held =
           llvm::divideCeil(config.invocationRowLimit, config.vectorWidth);
-      normalizeRow(x, w, y, base, n, s,
-                   held <= kMaxRowRegisters ? Registers::Owned
-                                            : Registers::Never,
-                   held, [](Value partial) { return partial; });
+      normalizeRow(x, w, y, base, n, s, Registers::Owned, held,
+                   [](Value partial) { return partial; });
       scf::YieldOp::create(b);
     });
   };
@@ -908,6 +907,11 @@ void ConvertRmsToGPUPass::runOnOperation() {
       int64_t fit = workgroupSize * rowRegisters * width;
       config.registerRowLimit =
           fit > config.shortRowLimit ? fit : 0;
+      // A tiny row is held in at most 64 registers: streamed by one
+      // invocation, it would loop on the row length alone, which lavapipe
+      // recompiles the kernel for at every dispatch (docs/Rationale.md).
+      config.invocationRowLimit =
+          std::min(invocationRowLimit.getValue(), kMaxRowRegisters * width);
       auto launchPath = [&](RowPath path) {
         config.path = path;
         Value groups = rows;
@@ -933,11 +937,11 @@ void ConvertRmsToGPUPass::runOnOperation() {
         byLength(
             shortRowLimit, [&]() { launchPath(RowPath::Short); }, launchLong);
       };
-      if (invocationRowLimit == 0)
+      if (config.invocationRowLimit == 0)
         return launchNotTiny();
       byLength(
-          invocationRowLimit, [&]() { launchPath(RowPath::PerInvocation); },
-          launchNotTiny);
+          config.invocationRowLimit,
+          [&]() { launchPath(RowPath::PerInvocation); }, launchNotTiny);
     };
     if (vectorWidth == 1) {
       launchFor(1);

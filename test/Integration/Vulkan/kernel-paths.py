@@ -12,11 +12,12 @@
 # on both sides of the fit: short rows (8 lanes x 4 units) and long rows
 # (16 invocations x 4 units), vec4 and scalar, bf16 rounding from registers;
 # tiny rows one per invocation (rms-run's default on CPU devices up to 64
-# elements), far shorter than the registers they are given (clamped) and
-# empty, and the same rows with that turned off.
+# elements), far shorter than the registers they are given (clamped),
+# empty, and up to the 64 units an invocation holds (a higher limit stops
+# there), and the same rows with that turned off.
 
 # CHECK-NOT: FAIL
-# CHECK: 40 of 40 cases within tolerance
+# CHECK: 42 of 42 cases within tolerance
 
 import os
 import sys
@@ -64,7 +65,9 @@ CASES = [
     ("invocation-row-limit=64", "f32_7x4_lane_clamped", (7, 4), "f32", True, 1e-5, DYNAMIC),
     ("invocation-row-limit=64", "f16_6x5_lane_scalar_clamped", (6, 5), "f16", True, 1e-5, STATIC),
     ("invocation-row-limit=64", "bf16_3x0_lane_empty", (3, 0), "bf16", True, 1e-5, DYNAMIC),
-    ("invocation-row-limit=1024 row-registers=0", "f32_9x1023_lane_long", (9, 1023), "f32", True, 0.0, DYNAMIC),
+    ("invocation-row-limit=1024", "f32_9x256_lane_64_units", (9, 256), "f32", True, 0.0, DYNAMIC),
+    ("invocation-row-limit=1024", "f32_9x260_rows_past_lane", (9, 260), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=1024", "f16_5x65_scalar_past_lane", (5, 65), "f16", True, 1e-5, STATIC),
     ("invocation-row-limit=0", "f32_40x64_rows", (40, 64), "f32", True, 1e-5, DYNAMIC),
     ("invocation-row-limit=0", "bf16_17x31_rows", (17, 31), "bf16", True, 1e-5, DYNAMIC),
 ]
