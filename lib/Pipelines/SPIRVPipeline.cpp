@@ -45,6 +45,7 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.rowRegisters = options.rowRegisters;
   gpu.vectorWidth = options.vectorWidth;
   gpu.packHalves = options.packHalves;
+  gpu.integerF16Rounding = options.integerF16Rounding;
   gpu.target = target.str();
   pm.addPass(rms::createConvertRmsToGPU(gpu));
   pm.addPass(createCanonicalizerPass());

@@ -232,3 +232,76 @@ def run_special_values(rms_run, workdir, dtype, shape, target="cpu"):
     return run_case(rms_run, workdir, f"special_{dtype}_{rows}x{n}", shape,
                     dtype, True, 0.0, (False, False), target=target,
                     x_values=values)
+
+
+def four_squares(value):
+    """Four non-negative integers whose squares sum to `value` (Lagrange),
+    the largest first."""
+    for a in range(int(np.sqrt(value)), -1, -1):
+        rest = value - a * a
+        for b in range(min(a, int(np.sqrt(rest))), -1, -1):
+            rest2 = rest - b * b
+            for c in range(min(b, int(np.sqrt(rest2))), -1, -1):
+                d = int(np.sqrt(rest2 - c * c))
+                if d <= c and c * c + d * d == rest2:
+                    return [a, b, c, d]
+    raise ValueError(value)
+
+
+def exact_rounding_inputs(rng, rows, n, dtype):
+    """Inputs whose norm is exact in f32 up to the final rounding.
+
+    Each row holds integers whose squares sum to n * 4^m, so with epsilon 0
+    the mean square is 4^m, its square root 2^m and the scale 2^-m, all
+    exact, and every partial sum of squares is an integer below 2^24 (exact
+    in f32 in any order). x * scale then has the integer's few bits, and its
+    product with a weight of 11 (f16) or 8 (bf16) bits fits f32's 24: the
+    only rounding left is the one to `dtype`, which must be to the nearest,
+    ties to even. The weights' bit patterns are random over the finite
+    values (f16, with subnormals; products reach f16 subnormals, ties and
+    overflow to infinity) or over a range of normal exponents (bf16, whose
+    products must stay normal f32s). Returns (x, w) as stored and the
+    expected output bits.
+    """
+    limit, m = {"f16": (40, 5), "bf16": (12, 3)}[dtype]
+    x = rng.integers(-limit, limit + 1, size=(rows, n)).astype(np.int64)
+    for row in x:
+        rest = n * 4 ** m - int(np.sum(row[:-4] ** 2))
+        row[-4:] = np.array(four_squares(rest)) * rng.choice([-1, 1], size=4)
+        rng.shuffle(row)
+    assert np.all(np.sum(x * x, axis=1) == n * 4 ** m) and np.abs(x).max() <= 2048
+    if dtype == "f16":
+        bits = rng.integers(0, 0x7C00, size=n).astype(np.uint16)
+        bits |= rng.choice([0, 0x8000], size=n).astype(np.uint16)
+        w = bits.view(np.float16).astype(np.float64)
+    else:
+        exponents = rng.integers(-100, 100, size=n)
+        mantissas = rng.integers(128, 256, size=n)
+        w = mantissas * 2.0 ** (exponents - 7) * rng.choice([-1, 1], size=n)
+    xs, ws = encode(x.astype(np.float64), dtype), encode(w, dtype)
+    assert np.array_equal(decode(xs, dtype), x) and np.array_equal(decode(ws, dtype), w)
+    with np.errstate(over="ignore"):
+        expected = encode(x * 2.0 ** -m * w, dtype)
+    return xs, ws, expected.view(np.uint16)
+
+
+def run_exact_rounding(rms_run, workdir, name, rows, n, dtype, target="cpu",
+                       seed=0, extra=()):
+    """Runs a norm of `exact_rounding_inputs` (static shape, weight, epsilon
+    0); returns (ok, figure): ok when every output has the expected bits."""
+    os.makedirs(workdir, exist_ok=True)
+    xs, ws, expected = exact_rounding_inputs(np.random.default_rng(seed), rows, n, dtype)
+    mlir = os.path.join(workdir, f"{name}.mlir")
+    with open(mlir, "w") as f:
+        f.write(norm_function(name, (rows, n), dtype, True, 0.0, (False, False)))
+    inputs = [os.path.join(workdir, f"{name}.{k}.npy") for k in ("x", "w")]
+    np.save(inputs[0], xs)
+    np.save(inputs[1], ws)
+    out = os.path.join(workdir, f"{name}.y.npy")
+    run(rms_run, mlir, name, inputs, [out], target=target, extra=extra)
+    got = np.load(out).view(np.uint16)
+    wrong = np.count_nonzero(got != expected)
+    special = np.count_nonzero((expected & 0x7FFF) >= (0x7C00 if dtype == "f16" else 0x7F80))
+    tiny = np.count_nonzero((expected & 0x7FFF) < (0x0400 if dtype == "f16" else 0x0080))
+    return wrong == 0, (f"{wrong} of {got.size} outputs not the nearest {dtype} "
+                        f"({special} infinite, {tiny} zero or subnormal)")

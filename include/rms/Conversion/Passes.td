@@ -109,6 +109,12 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "For Vulkan, vectors of four f16 or bf16 travel as two 32-bit "
            "words (lavapipe loads a vector one component at a time); Metal "
            "never packs them">,
+    Option<"integerF16Rounding", "integer-f16-rounding", "bool",
+           /*default=*/"false",
+           "Round f32 results to f16 with integer operations (to nearest "
+           "even, as exact as the conversion) instead of the conversion "
+           "instruction: for CPU devices, which emulate the conversion at "
+           "greater cost">,
     Option<"target", "target", "std::string", /*default=*/"\"vulkan\"",
            "The API the kernels are for: `vulkan`, or `metal` (through "
            "SPIR-V to MSL: no f64, as Metal has no double)">

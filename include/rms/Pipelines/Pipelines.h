@@ -99,6 +99,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Vectors of four f16 or bf16 travel as two 32-bit "
                      "words (Vulkan only)"),
       llvm::cl::init(true)};
+  mlir::detail::PassOptions::Option<bool> integerF16Rounding{
+      *this, "integer-f16-rounding",
+      llvm::cl::desc("Round results to f16 with integer operations instead "
+                     "of the conversion instruction (for CPU devices)"),
+      llvm::cl::init(false)};
   mlir::detail::PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("Elements per load and store (1, 2 or 4) in rows whose "

@@ -133,6 +133,8 @@ struct KernelConfig {
   /// (`vector<2xi32>`): lavapipe loads and stores a vector one 32-bit (or
   /// narrower) component at a time, lane by lane.
   bool packHalves = false;
+  /// f32 results are rounded to f16 with integer operations.
+  bool integerF16Rounding = false;
 };
 
 static StringRef pathName(RowPath path) {
@@ -244,7 +246,56 @@ private:
     }
     if (config.elementType == accType)
       return v;
+    if (config.integerF16Rounding && config.elementType.isF16())
+      return arith::BitcastOp::create(
+          b, wide(config.elementType),
+          arith::TruncIOp::create(b, wide(b.getI16Type()), f16Bits(v)));
     return arith::TruncFOp::create(b, wide(config.elementType), v);
+  }
+  /// The bits of the f16 nearest `v` (f32; ties to even) in the low half of
+  /// an i32, computed with integer operations: the exponent rebiased and the
+  /// 13 dropped mantissa bits rounded by adding 0xFFF plus the lowest kept
+  /// bit; below 2^-14 an f32 addition of 0.5 rounds to the subnormal step
+  /// (2^-24); from 65520 on, infinity; NaN stays a quiet NaN.
+  Value f16Bits(Value v) {
+    Type i32 = wide(b.getI32Type());
+    auto ult = [&](Value lhs, Value rhs) {
+      return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, lhs, rhs);
+    };
+    Value bits = arith::BitcastOp::create(b, i32, v);
+    Value magnitude = arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF));
+    Value sign = arith::AndIOp::create(
+        b, arith::ShRUIOp::create(b, bits, intConstant(16)),
+        intConstant(0x8000));
+    Value lowestKept = arith::AndIOp::create(
+        b, arith::ShRUIOp::create(b, magnitude, intConstant(13)),
+        intConstant(1));
+    Value normal = arith::ShRUIOp::create(
+        b,
+        arith::AddIOp::create(
+            b,
+            arith::AddIOp::create(b, magnitude,
+                                  intConstant(0xFFF - 0x38000000)),
+            lowestKept),
+        intConstant(13));
+    Value half = constant(accType, b.getFloatAttr(accType, 0.5));
+    Value subnormal = arith::SubIOp::create(
+        b,
+        arith::BitcastOp::create(
+            b, i32,
+            arith::AddFOp::create(
+                b, arith::BitcastOp::create(b, wide(accType), magnitude),
+                half)),
+        intConstant(0x3F000000));
+    Value result = arith::SelectOp::create(
+        b, ult(magnitude, intConstant(0x38800000)), subnormal, normal);
+    result = arith::SelectOp::create(
+        b, ult(magnitude, intConstant(0x477FF000)), result,
+        intConstant(0x7C00));
+    result = arith::SelectOp::create(
+        b, ult(intConstant(0x7F800000), magnitude), intConstant(0x7E00),
+        result);
+    return arith::OrIOp::create(b, result, sign);
   }
   /// The sum of `terms`, pairwise.
   Value pairwiseSum(SmallVector<Value> terms) {
@@ -902,6 +953,7 @@ void ConvertRmsToGPUPass::runOnOperation() {
     auto launchFor = [&](int64_t width) {
       config.vectorWidth = width;
       config.packHalves = packsHalves(config.elementType, width);
+      config.integerF16Rounding = integerF16Rounding;
       // Long rows are longer than short ones: registers are of use only if
       // they hold more than a short row.
       int64_t fit = workgroupSize * rowRegisters * width;

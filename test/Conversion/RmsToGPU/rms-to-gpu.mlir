@@ -2,6 +2,7 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 row-registers=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=REG
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=64" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=TINY
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0 integer-f16-rounding=true" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=INTF16
 
 // The host picks a kernel by the row length n (at run time here): vec4
 // kernels when 4 divides n, scalar ones otherwise; then short rows (n <=
@@ -234,6 +235,38 @@
 // ONE-NEXT: }
 // ONE-NEXT: }
 
+// integer-f16-rounding: the scaled f32 is rounded to f16 bits in integers:
+// rebiased and rounded to nearest even, subnormals through an f32 addition
+// of 0.5, infinity from 65520 on (0x477FF000), NaN quiet (0x7E00).
+// INTF16-LABEL: gpu.func @rms_norm_f16_w_row_eps0x3727c5ac(
+// INTF16-NOT:   arith.truncf
+// INTF16:       memref.load %arg1
+// INTF16-NEXT:  arith.extf
+// INTF16-NEXT:  %[[Y:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// INTF16-NEXT:  %[[BITS:.*]] = arith.bitcast %[[Y]] : f32 to i32
+// INTF16-NEXT:  %[[MAG:.*]] = arith.andi %[[BITS]], %c2147483647_i32
+// INTF16-NEXT:  %[[HIGH:.*]] = arith.shrui %[[BITS]], %c16_i32
+// INTF16-NEXT:  %[[SIGN:.*]] = arith.andi %[[HIGH]], %c32768_i32
+// INTF16-NEXT:  %[[KEPT:.*]] = arith.shrui %[[MAG]], %c13_i32
+// INTF16-NEXT:  %[[LSB:.*]] = arith.andi %[[KEPT]], %c1_i32
+// INTF16-NEXT:  %[[REBIASED:.*]] = arith.addi %[[MAG]], %c-939520001_i32
+// INTF16-NEXT:  %[[ROUNDED:.*]] = arith.addi %[[REBIASED]], %[[LSB]]
+// INTF16-NEXT:  %[[NORMAL:.*]] = arith.shrui %[[ROUNDED]], %c13_i32
+// INTF16-NEXT:  %[[MAGF:.*]] = arith.bitcast %[[MAG]] : i32 to f32
+// INTF16-NEXT:  %[[PLUS:.*]] = arith.addf %[[MAGF]], %cst
+// INTF16-NEXT:  %[[PLUSBITS:.*]] = arith.bitcast %[[PLUS]] : f32 to i32
+// INTF16-NEXT:  %[[SUB:.*]] = arith.subi %[[PLUSBITS]], %c1056964608_i32
+// INTF16-NEXT:  %[[BELOW:.*]] = arith.cmpi ult, %[[MAG]], %c947912704_i32
+// INTF16-NEXT:  %[[R1:.*]] = arith.select %[[BELOW]], %[[SUB]], %[[NORMAL]]
+// INTF16-NEXT:  %[[FINITE:.*]] = arith.cmpi ult, %[[MAG]], %c1199566848_i32
+// INTF16-NEXT:  %[[R2:.*]] = arith.select %[[FINITE]], %[[R1]], %c31744_i32
+// INTF16-NEXT:  %[[NAN:.*]] = arith.cmpi ugt, %[[MAG]], %c2139095040_i32
+// INTF16-NEXT:  %[[R3:.*]] = arith.select %[[NAN]], %c32256_i32, %[[R2]]
+// INTF16-NEXT:  %[[R4:.*]] = arith.ori %[[R3]], %[[SIGN]]
+// INTF16-NEXT:  %[[H:.*]] = arith.trunci %[[R4]] : i32 to i16
+// INTF16-NEXT:  %[[F:.*]] = arith.bitcast %[[H]] : i16 to f16
+// INTF16-NEXT:  memref.store %[[F]]
+// INTF16-LABEL: gpu.func @rms_norm_bf16_
 func.func @norm_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
   return

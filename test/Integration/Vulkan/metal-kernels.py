@@ -23,7 +23,7 @@ import rmsref
 
 METAL = ["--pipeline-options=workgroup-size=256 rows-per-workgroup=8 "
          "short-row-limit=1024 row-registers=16 vector-width=4 "
-         "pack-halves=false invocation-row-limit=0"]
+         "pack-halves=false invocation-row-limit=0 integer-f16-rounding=false"]
 ALIGNED = [((9, 64), True, (True, True)), ((3, 2048), True, (False, False)),
            ((2, 4096), False, (True, True)), ((2, 20000), True, (True, True))]
 

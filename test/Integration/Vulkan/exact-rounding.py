@@ -1,0 +1,37 @@
+# REQUIRES: vulkan
+# RUN: %python %s rms-run %t | FileCheck %s
+# f16 and bf16 results are rounded once, to the nearest (ties to even), on
+# every kernel path: inputs built so that everything before the final
+# rounding is exact in f32 (rmsref.exact_rounding_inputs) must come out bit
+# for bit as the float64 value rounded, including f16 subnormals and
+# overflow to infinity. f16 is rounded with integer operations by default
+# on CPU devices (integer-f16-rounding) and with the device's conversion
+# otherwise, as in the Metal kernels (their options).
+
+# CHECK-NOT: FAIL
+# CHECK: 18 of 18 cases within tolerance
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
+import rmsref
+
+# Rows of 64 take the tiny-row kernel with rms-run's CPU-device defaults,
+# 1021 (scalar) and 1024 (vec4) the short-row kernel, 2048 a workgroup.
+OPTIONS = ["", "integer-f16-rounding=false",
+           "workgroup-size=256 rows-per-workgroup=8 short-row-limit=1024 "
+           "row-registers=16 vector-width=4 pack-halves=false "
+           "invocation-row-limit=0 integer-f16-rounding=false"]
+results = []
+for dtype in ("f16", "bf16"):
+    for n in (64, 1021, 2048):
+        for seed, options in enumerate(OPTIONS):
+            if dtype == "bf16" and options == "integer-f16-rounding=false":
+                options = "row-registers=16"
+            name = f"exact_{dtype}_{n}_{seed}"
+            ok, figure = rmsref.run_exact_rounding(
+                sys.argv[1], sys.argv[2], name, 8, n, dtype, target="vulkan",
+                seed=seed, extra=[f"--pipeline-options={options}"])
+            results.append((f"{name} [{options or 'defaults'}]", ok, figure))
+rmsref.report(results)
