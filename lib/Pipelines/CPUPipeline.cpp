@@ -51,6 +51,10 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.block = options.block;
   vectorizeOptions.nontemporalBytes = options.nontemporalBytes;
   vectorizeOptions.splitBytes = options.splitBytes;
+  // The thread count, for the order in which a split row's slices are
+  // scaled: known, asked of the OpenMP runtime, or one without threads.
+  vectorizeOptions.splitThreads =
+      options.threads ? static_cast<int64_t>(options.numThreads) : 1;
   vectorizeOptions.fuseRows = options.fuseRows;
   pm.addPass(createRmsVectorize(vectorizeOptions));
   // Upstream linalg ops written around the norm become plain loops.

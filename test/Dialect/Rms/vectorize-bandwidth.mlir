@@ -1,4 +1,6 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=THREADS
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=3" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=THREE
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
 // at run time for dynamic shapes). The unrolled part starts on a cache line of
@@ -64,6 +66,38 @@ func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // CHECK:       %[[END:.*]] = arith.subi %{{.*}}, %[[BACK]]
 // CHECK:       scf.for %{{.*}} = %{{.*}} to %[[END]] step %c32 {
 // CHECK:         vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
+// With the thread count (split-threads=0: asked of the OpenMP runtime),
+// min(threads, 4) workers each take a run of slices [w * 4 / workers,
+// (w + 1) * 4 / workers): summed in order, scaled from the last one.
+// THREADS: llvm.func @omp_get_max_threads() -> i32
+// THREADS-LABEL: func @split
+// THREADS: %[[ASKED:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// THREADS: %[[THREADS:.*]] = arith.index_castui %[[ASKED]] : i32 to index
+// THREADS: %[[ATLEAST1:.*]] = arith.maxui %[[THREADS]], %c1
+// THREADS: %[[WORKERS:.*]] = arith.minui %[[ATLEAST1]], %c4
+// THREADS: scf.forall (%[[W:.*]]) in (%[[WORKERS]]) {
+// THREADS:   %[[FIRST:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
+// THREADS:   %[[LAST:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
+// THREADS:   scf.for %[[S:.*]] = %[[FIRST]] to %[[LAST]] step %c1 {
+// THREADS:     arith.muli %[[S]], %c1024
+// THREADS:     vector.fma
+// THREADS:     memref.store %{{.*}}, %{{.*}}[%[[S]]] : memref<4xf32>
+// THREADS: math.sqrt
+// THREADS: scf.forall (%[[W2:.*]]) in (%[[WORKERS]]) {
+// THREADS:   %[[FIRST2:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
+// THREADS:   %[[LAST2:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
+// THREADS:   scf.for %[[K:.*]] = %[[FIRST2]] to %[[LAST2]] step %c1 {
+// THREADS:     %[[ENDS:.*]] = arith.addi %[[FIRST2]], %[[LAST2]]
+// THREADS:     %[[LASTSLICE:.*]] = arith.subi %[[ENDS]], %c1
+// THREADS:     %[[SLICE:.*]] = arith.subi %[[LASTSLICE]], %[[K]]
+// THREADS:     arith.muli %[[SLICE]], %c1024
+// THREADS:     vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
+// A known count (3): no call, three workers.
+// THREE-LABEL: func @split
+// THREE-NOT: omp_get_max_threads
+// THREE: scf.forall (%{{.*}}) in (3) {
+// THREE: scf.forall (%{{.*}}) in (3) {
+// THREE-NOT: omp_get_max_threads
 func.func @split(%x: memref<4096xf32>, %w: memref<4096xf32>, %y: memref<4096xf32>) {
   rms.norm ins(%x, %w : memref<4096xf32>, memref<4096xf32>) outs(%y : memref<4096xf32>) epsilon(1.0e-05)
   return

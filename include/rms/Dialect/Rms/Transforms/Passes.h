@@ -45,6 +45,12 @@ struct VectorizeOptions {
   /// into slices of about this size that run in parallel; 0: never; -1: the
   /// host's L2 cache.
   int64_t splitBytes = -1;
+  /// Threads the slices of a split row run on: -1, one slice per parallel
+  /// iteration (however the `scf.forall` is lowered); 0, the OpenMP
+  /// runtime's count at run time (`omp_get_max_threads`); N > 0, N. With a
+  /// count, each thread sums a run of slices and scales them back last
+  /// summed first, while they are still in its cache.
+  int64_t splitThreads = -1;
   /// Scale each row in the sweep that sums the next one: 1 always, 0 never,
   /// -1 for 16-bit element types.
   int64_t fuseRows = -1;

@@ -173,6 +173,11 @@ def RmsVectorize : Pass<"rms-vectorize"> {
            "Rows of a static length of at least twice this many bytes are "
            "split into slices of about this size that run in parallel; 0: "
            "never; -1: the host's L2 cache">,
+    Option<"splitThreads", "split-threads", "int64_t", /*default=*/"-1",
+           "Threads the slices of a split row run on: -1, one slice per "
+           "scf.forall iteration; 0, the OpenMP runtime's count at run time "
+           "(omp_get_max_threads); N > 0, N. With a count, each thread sums "
+           "a run of slices, then scales them last summed first">,
     Option<"fuseRows", "fuse-rows", "int64_t", /*default=*/"-1",
            "Scale each row in the sweep that sums the squares of the next "
            "one: 1 always, 0 never (sum a row, then scale it), -1 for f16 "

@@ -1,0 +1,36 @@
+# RUN: %python %s rms-run %t | FileCheck %s
+# Rows split into slices across threads (split-bytes), where each thread sums
+# a run of slices and scales them back from the last one summed: one to seven
+# OpenMP threads for 25 slices (runs of uneven length), the count fixed at
+# compile time (num-threads), and no threads at all, against the float64
+# reference (contract section 4).
+
+# CHECK-NOT: FAIL
+# CHECK: 8 of 8 cases within tolerance
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
+import rmsref
+
+rms_run, workdir = sys.argv[1], sys.argv[2]
+CASES = [
+    # OMP_NUM_THREADS, pipeline options, name, shape, dtype
+    ("1", "split-bytes=16384", "f32_1x100003_1t", (1, 100003), "f32"),
+    ("2", "split-bytes=16384", "f32_1x100003_2t", (1, 100003), "f32"),
+    ("3", "split-bytes=16384", "f32_1x100003_3t", (1, 100003), "f32"),
+    ("7", "split-bytes=16384", "f32_1x100003_7t", (1, 100003), "f32"),
+    ("3", "split-bytes=8192", "bf16_3x50001_3t", (3, 50001), "bf16"),
+    ("2", "split-bytes=8192 num-threads=3", "f16_2x50000_fixed3", (2, 50000), "f16"),
+    ("2", "split-bytes=8192 threads=false", "f64_1x40000_nothreads", (1, 40000), "f64"),
+    ("1", "split-bytes=65536", "f32_1x1048576_1t", (1, 1 << 20), "f32"),
+]
+results = []
+for seed, (threads, options, name, shape, dtype) in enumerate(CASES):
+    os.environ["OMP_NUM_THREADS"] = threads
+    ok, figure = rmsref.run_case(rms_run, workdir, name, shape, dtype, True,
+                                 1e-5, (False, False), seed=seed,
+                                 extra=[f"--pipeline-options={options}"])
+    results.append((f"{name} [OMP_NUM_THREADS={threads} {options}]", ok, figure))
+rmsref.report(results)
