@@ -78,3 +78,32 @@ func.func @two_sweeps_f32(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
   rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
   return
 }
+
+// -----
+
+// bf16: the unrolled sums read the next row two vectors at a time as 32-bit
+// words of two elements and widen them in lane (a shift for the first, a
+// mask for the second) instead of extending each vector, while the row
+// being scaled is read and stored one vector at a time.
+
+// CHECK-LABEL: func @fused_bf16_words
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xbf16>, %{{.*}}: memref<?xbf16>, %[[Y:.*]]: memref<?x?xbf16>)
+// CHECK:   scf.for %[[R:.*]] = %c0 to %{{.*}} step %c1 iter_args
+// CHECK:       scf.for {{.*}} step %c16 iter_args(%[[A0:.*]] = %{{.*}}, %[[A1:.*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:         %[[RAW:.*]] = vector.load %[[X]][%{{.*}}, %{{.*}}] : memref<?x?xbf16>, vector<16xbf16>
+// CHECK:         %[[WORDS:.*]] = vector.bitcast %[[RAW]] : vector<16xbf16> to vector<8xi32>
+// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         %[[LOW:.*]] = arith.shli %[[WORDS]], %cst{{.*}} : vector<8xi32>
+// CHECK:         %[[HIGH:.*]] = arith.andi %[[WORDS]], %cst{{.*}} : vector<8xi32>
+// CHECK:         %[[FIRST:.*]] = arith.bitcast %[[LOW]] : vector<8xi32> to vector<8xf32>
+// CHECK:         %[[SECOND:.*]] = arith.bitcast %[[HIGH]] : vector<8xi32> to vector<8xf32>
+// CHECK:         %[[S0:.*]] = vector.fma %[[FIRST]], %[[FIRST]], %[[A0]]
+// CHECK:         %[[S1:.*]] = vector.fma %[[SECOND]], %[[SECOND]], %[[A1]]
+// CHECK:         scf.yield %[[S0]], %[[S1]]
+func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
+  rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
+  return
+}

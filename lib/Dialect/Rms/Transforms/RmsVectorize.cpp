@@ -213,7 +213,18 @@ private:
   Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
   Value blockedSumOfSquares(Value begin, Value start, Value end,
                             function_ref<Value(Value, Value)> loadAt,
-                            function_ref<void(Value)> perIteration = {});
+                            function_ref<void(Value)> perIteration = {},
+                            function_ref<Value(Value)> loadWords = {});
+  /// Whether the unrolled sums read bf16 as 32-bit words of two elements
+  /// (`loadWords`), widened without a shuffle.
+  bool sumsBF16Words() { return elementType.isBF16() && unroll % 2 == 0; }
+  /// The 2 * `lanes` bf16 of `memref` at `idx` as `lanes` 32-bit words.
+  Value loadWords(Value memref, ArrayRef<Value> idx) {
+    Value raw = vector::LoadOp::create(
+        b, VectorType::get({2 * lanes}, elementType), memref, idx);
+    return vector::BitCastOp::create(
+        b, VectorType::get({lanes}, b.getI32Type()), raw);
+  }
   /// Prefetches into L2, once per cache line, the `lanes * unroll` columns
   /// at `column` of the row at `nextRow`.
   void prefetchNextRow(Value column);
@@ -413,8 +424,13 @@ void RowEmitter::emitEpilogue() {
 Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
                                Value end) {
   Value start = alignedStart(inputAddress, rowIndices, begin, end);
-  return blockedSumOfSquares(begin, start, end, [&](Value column, Value mask) {
+  auto loadAt = [&](Value column, Value mask) {
     return load(op.getInput(), indices(rowIndices, column), mask);
+  };
+  if (!sumsBF16Words())
+    return blockedSumOfSquares(begin, start, end, loadAt);
+  return blockedSumOfSquares(begin, start, end, loadAt, {}, [&](Value column) {
+    return loadWords(op.getInput(), indices(rowIndices, column));
   });
 }
 
@@ -428,7 +444,8 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
 Value RowEmitter::blockedSumOfSquares(
     Value begin, Value start, Value end,
     function_ref<Value(Value column, Value mask)> loadAt,
-    function_ref<void(Value column)> perIteration) {
+    function_ref<void(Value column)> perIteration,
+    function_ref<Value(Value column)> loadWords) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
@@ -442,6 +459,24 @@ Value RowEmitter::blockedSumOfSquares(
   maskedRange(begin, start, ValueRange{zero}, addSquares, &edges);
   maskedRange(unrolledEnd, end, edges, addSquares, &edges);
 
+  // A word of two bf16 holds the first in its low half and the second in
+  // its high half (little endian): a shift and a mask make them two f32
+  // vectors (in-lane operations, where widening each half would take a
+  // shuffle on the port the multiplications use).
+  Type words = VectorType::get({lanes}, b.getI32Type());
+  auto splitWords = [&](Value word) -> std::pair<Value, Value> {
+    auto constant = [&](int64_t v) {
+      return arith::ConstantOp::create(
+          b, words,
+          DenseElementsAttr::get(cast<ShapedType>(words),
+                                 b.getI32IntegerAttr(v)));
+    };
+    Value first = arith::ShLIOp::create(b, word, constant(16));
+    Value second = arith::AndIOp::create(
+        b, word, constant(static_cast<int32_t>(0xFFFF0000u)));
+    return {arith::BitcastOp::create(b, accVecType, first),
+            arith::BitcastOp::create(b, accVecType, second)};
+  };
   auto blocks = scf::ForOp::create(
       b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
       [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
@@ -454,6 +489,14 @@ Value RowEmitter::blockedSumOfSquares(
               SmallVector<Value> next;
               for (int64_t u = 0; u < unroll; ++u) {
                 Value at = arith::AddIOp::create(b, column, index(u * lanes));
+                if (loadWords) {
+                  auto [first, second] = splitWords(loadWords(at));
+                  next.push_back(
+                      vector::FMAOp::create(b, first, first, accs[u]));
+                  next.push_back(
+                      vector::FMAOp::create(b, second, second, accs[++u]));
+                  continue;
+                }
                 Value x = loadAt(at, Value());
                 next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
               }
@@ -540,12 +583,26 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
     storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
     return x;
   };
+  // The unrolled part of bf16 rows reads two vectors' worth of the next row
+  // at once, as words.
+  auto loadNextWordsAndStore = [&](Value column) {
+    Value words = loadWords(op.getInput(), indices(nextIndices, column));
+    storeScaled(rowIndices, column, Value(), scaleVector, nontemporal);
+    storeScaled(rowIndices, arith::AddIOp::create(b, column, index(lanes)),
+                Value(), scaleVector, nontemporal);
+    return words;
+  };
+  function_ref<Value(Value)> loadWordsAt;
+  if (sumsBF16Words())
+    loadWordsAt = loadNextWordsAndStore;
   // Streamed rows come from memory: the row after the next one (`nextRow`)
   // is prefetched into L2.
   if (!nontemporal || nextRow.empty())
-    return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore);
-  return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore,
-                             [&](Value column) { prefetchNextRow(column); });
+    return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore, {},
+                               loadWordsAt);
+  return blockedSumOfSquares(
+      begin, start, rowSize, loadNextAndStore,
+      [&](Value column) { prefetchNextRow(column); }, loadWordsAt);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
