@@ -94,10 +94,10 @@ func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // THREADS:     vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
 // A known count (3): no call, three workers.
 // THREE-LABEL: func @split
-// THREE-NOT: omp_get_max_threads
+// THREE-NOT: llvm.call @omp_get_max_threads
 // THREE: scf.forall (%{{.*}}) in (3) {
 // THREE: scf.forall (%{{.*}}) in (3) {
-// THREE-NOT: omp_get_max_threads
+// THREE-NOT: llvm.call @omp_get_max_threads
 func.func @split(%x: memref<4096xf32>, %w: memref<4096xf32>, %y: memref<4096xf32>) {
   rms.norm ins(%x, %w : memref<4096xf32>, memref<4096xf32>) outs(%y : memref<4096xf32>) epsilon(1.0e-05)
   return
@@ -118,5 +118,20 @@ func.func @tile_of_large_buffer(%x: memref<2x64xf32, strided<[64, 1], offset: ?>
   %c0 = arith.constant 0 : index
   %tile = memref.subview %big[0, 0] [2, 64] [1, 1] : memref<1024x64xf32> to memref<2x64xf32, strided<[64, 1]>>
   rms.norm ins(%x : memref<2x64xf32, strided<[64, 1], offset: ?>>) outs(%tile : memref<2x64xf32, strided<[64, 1]>>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// A symbol @omp_get_max_threads that is not the OpenMP function: the count
+// is not asked, and each slice is a worker of its own.
+
+// THREADS-LABEL: func @split_with_other_symbol
+// THREADS-NOT: llvm.call @
+// THREADS: scf.forall (%{{.*}}) in (4) {
+// THREADS-NOT: llvm.call @
+func.func private @omp_get_max_threads() -> i32
+func.func @split_with_other_symbol(%x: memref<4096xf32>, %y: memref<4096xf32>) {
+  rms.norm ins(%x : memref<4096xf32>) outs(%y : memref<4096xf32>) epsilon(1.0e-05)
   return
 }

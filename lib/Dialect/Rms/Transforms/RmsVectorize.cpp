@@ -830,10 +830,16 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
 
 /// The number of threads an OpenMP parallel region would start here, or
 /// null where `omp_get_max_threads` cannot be declared (no enclosing module,
-/// or a symbol of that name that is not the function).
+/// or a symbol of that name that is not `llvm.func @omp_get_max_threads()
+/// -> i32`).
 Value RowEmitter::runtimeThreadCount() {
   auto module = op->getParentOfType<ModuleOp>();
   if (!module)
+    return Value();
+  Type type = LLVM::LLVMFunctionType::get(b.getI32Type(), {});
+  Operation *existing = module.lookupSymbol("omp_get_max_threads");
+  auto declared = dyn_cast_or_null<LLVM::LLVMFuncOp>(existing);
+  if (existing && (!declared || declared.getFunctionType() != type))
     return Value();
   FailureOr<LLVM::LLVMFuncOp> fn = LLVM::lookupOrCreateFn(
       b, module, "omp_get_max_threads", {}, b.getI32Type());
