@@ -41,7 +41,7 @@ demo: build
 	@$(PYTHON) examples/demo.py --build $(BUILD)
 
 bench: build
-	@utils/install-deps.sh gnuplot-nox
+	@utils/install-deps.sh gnuplot-nox glslang-tools
 	@$(PYTHON) bench/bench.py --build $(BUILD)
 
 clean:

@@ -12,6 +12,12 @@ y written + w read over the median time of the repetitions; the table gives
 the median over rounds of each figure and of each ratio. Writes
 build/bench/results.md, results.csv and results.png (with gnuplot), and
 times `rms-opt --rms-cpu-pipeline` on a module of 100 norms.
+
+On the first Vulkan device it measures each workload with
+`rms-run --benchmark` and, for f32, a hand-written GLSL baseline
+(bench/glsl: vec4, or scalar where 4 does not divide the row length; run by
+bench/vk_glsl.cpp in the best of several workgroup shapes) right after,
+round by round.
 """
 
 import argparse
@@ -124,16 +130,22 @@ def main():
             f.write(f"| {label} | {nbytes / 2**20:.2f} | {threads} | {med['rms']:.2f} | "
                     f"{med['copy']:.2f} | {med['naive']:.2f} | {vs_copy:.2f} | "
                     f"{vs_naive:.2f} |\n")
+        if vulkan:
+            f.write(f"\nVulkan on {vulkan[0][2]} (GPU timestamps; rms-run --benchmark and "
+                    "the hand-written GLSL baseline measured one after the other):\n\n")
+            f.write("| workload | rms GB/s | GLSL GB/s | GLSL shader | rms/GLSL |\n"
+                    "| --- | ---: | ---: | --- | ---: |\n")
+            for label, gbs, _, baseline in vulkan:
+                if baseline:
+                    f.write(f"| {label} | {gbs} | {baseline[0]:.2f} | {baseline[1]} | "
+                            f"{baseline[2]:.2f} |\n")
+                else:
+                    f.write(f"| {label} | {gbs} | | | |\n")
     with open(os.path.join(out, "results.csv"), "w") as f:
         f.write("workload,threads,rms,copy,naive,rms_over_copy,rms_over_naive\n")
         for label, _, threads, med, vs_copy, vs_naive in rows_out:
             f.write(f"{label},{threads},{med['rms']},{med['copy']},{med['naive']},"
                     f"{vs_copy},{vs_naive}\n")
-        if vulkan:
-            f.write(f"\nVulkan on {vulkan[0][2]} (GPU timestamps, rms-run --benchmark):\n\n")
-            f.write("| workload | GB/s |\n| --- | ---: |\n")
-            for label, gbs, _ in vulkan:
-                f.write(f"| {label} | {gbs} |\n")
     plot(out, rows_out, thread_counts)
     compile_seconds = time_hundred_norms(args.build, out)
     with open(os.path.join(out, "results.md"), "a") as f:
@@ -143,14 +155,61 @@ def main():
     print(f"wrote {os.path.join(out, 'results.md')}")
 
 
-def measure_vulkan(build, out, only):
-    """GB/s of each workload on the first Vulkan device (GPU time)."""
+# Configurations of the hand-written GLSL baseline tried on each workload:
+# shader (bench/glsl), workgroup size, rows per workgroup (0: one row per
+# workgroup; the short-row shader only for rows of at most 1024 elements).
+GLSL_CONFIGS = [("row", 16, 0), ("row", 32, 0), ("row", 64, 0),
+                ("rows", 16, 32), ("rows", 32, 32), ("rows", 64, 8)]
+
+
+def build_glsl_baseline(out):
+    """Compiles bench/vk_glsl.cpp and the GLSL shaders; the harness path."""
+    harness = os.path.join(out, "vk_glsl")
+    sh(f"{LLVM}/bin/clang++", "-O2", "-std=c++17", os.path.join(HERE, "vk_glsl.cpp"),
+       "-o", harness, "-lvulkan")
+    for shader in ("row", "rows"):
+        for suffix, define in (("", []), ("_scalar", ["-DSCALAR"])):
+            sh("glslangValidator", "-V", "--target-env", "vulkan1.1", *define,
+               os.path.join(HERE, "glsl", shader + ".comp"), "-o",
+               os.path.join(out, shader + suffix + ".spv"))
+    return harness
+
+
+def glsl_baseline(harness, out, r, n, config):
+    """GB/s of the GLSL baseline in `config` (one of GLSL_CONFIGS; its
+    scalar build for rows whose length 4 does not divide), checked against a
+    float64 loop."""
+    shader, workgroup, rows_per_group = config
+    if n % 4:
+        shader += "_scalar"
+    line = sh(harness, os.path.join(out, shader + ".spv"), str(r), str(n),
+              str(workgroup), str(rows_per_group), "5")
+    gbs, error = float(line.split()[1]), float(line.split()[3])
+    if error > 1e-5:
+        raise RuntimeError(f"GLSL baseline {shader} is wrong: {line}")
+    return gbs
+
+
+def describe(config, n):
+    shader, workgroup, rows_per_group = config
+    return f"{shader}.comp{' -DSCALAR' if n % 4 else ''}, {workgroup} invocations" + (
+        f", {rows_per_group} rows per workgroup" if rows_per_group else "")
+
+
+def measure_vulkan(build, out, only, rounds=5):
+    """GB/s of each workload on the first Vulkan device (GPU time). For f32
+    rows, the GLSL baseline's best workgroup shape is
+    picked, then each of `rounds` rounds measures rms and that baseline one
+    right after the other; the figures are medians over the rounds, the
+    ratio the median of the rounds' ratios (lavapipe's speed moves a lot
+    between moments on a shared machine, less between neighbours)."""
     rms_run = os.path.join(build, "bin", "rms-run")
     try:
         device = sh(rms_run, "--list-devices").splitlines()[0].split(": ", 1)[1]
     except subprocess.CalledProcessError:
         print("no Vulkan device: no Vulkan figures")
         return []
+    harness = build_glsl_baseline(out)
     results = []
     for r, n, dtype in WORKLOADS:
         label = f"{r}x{n} {dtype}"
@@ -166,11 +225,29 @@ def measure_vulkan(build, out, only):
         inputs = [os.path.join(out, name + ".x.npy"), os.path.join(out, name + ".w.npy")]
         np.save(inputs[0], xs)
         np.save(inputs[1], ws)
-        stdout = rmsref.run(rms_run, mlir, name, inputs, [], target="vulkan",
-                            extra=["--benchmark=5"])
-        gbs = re.search(r"([0-9.]+) GB/s", stdout).group(1)
-        results.append((label, gbs, device))
-        print(f"{label:>18} vulkan {gbs:>8} GB/s", flush=True)
+        # The baseline's best workgroup shape for this workload, then rounds
+        # of rms and that baseline one right after the other.
+        config = None
+        if dtype == "f32":
+            configs = [c for c in GLSL_CONFIGS if not c[2] or n <= 1024]
+            config = max(configs, key=lambda c: glsl_baseline(harness, out, r, n, c))
+        ours, theirs = [], []
+        for _ in range(rounds if config else 1):
+            stdout = rmsref.run(rms_run, mlir, name, inputs, [], target="vulkan",
+                                extra=["--benchmark=5"])
+            ours.append(float(re.search(r"([0-9.]+) GB/s", stdout).group(1)))
+            if config:
+                theirs.append(glsl_baseline(harness, out, r, n, config))
+        gbs = f"{statistics.median(ours):.2f}"
+        baseline = None
+        comparison = ""
+        if config:
+            ratio = statistics.median(a / b for a, b in zip(ours, theirs))
+            baseline = (statistics.median(theirs), describe(config, n), ratio)
+            comparison = (f"   GLSL {baseline[0]:6.2f} GB/s, rms/GLSL {ratio:.2f} "
+                          f"({baseline[1]})")
+        results.append((label, gbs, device, baseline))
+        print(f"{label:>18} vulkan {gbs:>8} GB/s{comparison}", flush=True)
         for path in inputs:
             os.remove(path)
     return results
