@@ -14,10 +14,11 @@ build/bench/results.md, results.csv and results.png (with gnuplot), and
 times `rms-opt --rms-cpu-pipeline` on a module of 100 norms.
 
 On the first Vulkan device it measures each workload with
-`rms-run --benchmark` and, for f32, a hand-written GLSL baseline
-(bench/glsl: vec4, or scalar where 4 does not divide the row length; run by
-bench/vk_glsl.cpp in the best of several workgroup shapes) right after,
-round by round.
+`rms-run --benchmark`, round by round, and right after it: for f32, a
+hand-written GLSL baseline (bench/glsl: vec4, or scalar where 4 does not
+divide the row length; run by bench/vk_glsl.cpp in the best of several
+workgroup shapes); for f16 and bf16, the f32 norm of the same shape (its
+GB/s halved: the same elements per second).
 """
 
 import argparse
@@ -131,16 +132,12 @@ def main():
                     f"{med['copy']:.2f} | {med['naive']:.2f} | {vs_copy:.2f} | "
                     f"{vs_naive:.2f} |\n")
         if vulkan:
-            f.write(f"\nVulkan on {vulkan[0][2]} (GPU timestamps; rms-run --benchmark and "
-                    "the hand-written GLSL baseline measured one after the other):\n\n")
-            f.write("| workload | rms GB/s | GLSL GB/s | GLSL shader | rms/GLSL |\n"
-                    "| --- | ---: | ---: | --- | ---: |\n")
-            for label, gbs, _, baseline in vulkan:
-                if baseline:
-                    f.write(f"| {label} | {gbs} | {baseline[0]:.2f} | {baseline[1]} | "
-                            f"{baseline[2]:.2f} |\n")
-                else:
-                    f.write(f"| {label} | {gbs} | | | |\n")
+            f.write(f"\nVulkan on {vulkan[0][2]} (GPU timestamps; medians of rounds "
+                    "that measure rms, then what it is compared with):\n\n")
+            f.write("| workload | rms GB/s | compared with | its GB/s | ratio |\n"
+                    "| --- | ---: | --- | ---: | ---: |\n")
+            for label, gbs, _, (other, what, ratio) in vulkan:
+                f.write(f"| {label} | {gbs} | {what} | {other:.2f} | {ratio:.2f} |\n")
     with open(os.path.join(out, "results.csv"), "w") as f:
         f.write("workload,threads,rms,copy,naive,rms_over_copy,rms_over_naive\n")
         for label, _, threads, med, vs_copy, vs_naive in rows_out:
@@ -196,13 +193,29 @@ def describe(config, n):
         f", {rows_per_group} rows per workgroup" if rows_per_group else "")
 
 
+def prepare_vulkan_norm(out, r, n, dtype):
+    """Writes the norm and its inputs for rms-run: (mlir, function, inputs)."""
+    name = f"vk_{r}x{n}_{dtype}"
+    mlir = os.path.join(out, name + ".mlir")
+    with open(mlir, "w") as f:
+        f.write(rmsref.norm_function(name, (r, n), dtype, True, 1e-5, (False, False)))
+    rng = np.random.default_rng(0)
+    xs, _ = rmsref.random_input(rng, (r, n), dtype)
+    ws, _ = rmsref.random_input(rng, (n,), dtype, -2.0, 2.0)
+    inputs = [os.path.join(out, name + ".x.npy"), os.path.join(out, name + ".w.npy")]
+    np.save(inputs[0], xs)
+    np.save(inputs[1], ws)
+    return mlir, name, inputs
+
+
 def measure_vulkan(build, out, only, rounds=5):
-    """GB/s of each workload on the first Vulkan device (GPU time). For f32
-    rows, the GLSL baseline's best workgroup shape is
-    picked, then each of `rounds` rounds measures rms and that baseline one
-    right after the other; the figures are medians over the rounds, the
-    ratio the median of the rounds' ratios (lavapipe's speed moves a lot
-    between moments on a shared machine, less between neighbours)."""
+    """GB/s of each workload on the first Vulkan device (GPU time), the
+    median of `rounds` rounds, each of which also measures, right after rms,
+    what it is compared with: for f32, the GLSL baseline in its best
+    workgroup shape; for f16 and bf16, the f32 norm of the same shape (to
+    compare elements per second). Ratios are medians of the rounds' ratios:
+    lavapipe's speed moves a lot between moments on a shared machine, less
+    between neighbours."""
     rms_run = os.path.join(build, "bin", "rms-run")
     try:
         device = sh(rms_run, "--list-devices").splitlines()[0].split(": ", 1)[1]
@@ -210,45 +223,44 @@ def measure_vulkan(build, out, only, rounds=5):
         print("no Vulkan device: no Vulkan figures")
         return []
     harness = build_glsl_baseline(out)
+
+    def rms_gbs(prepared):
+        mlir, name, inputs = prepared
+        stdout = rmsref.run(rms_run, mlir, name, inputs, [], target="vulkan",
+                            extra=["--benchmark=5"])
+        return float(re.search(r"([0-9.]+) GB/s", stdout).group(1))
+
     results = []
     for r, n, dtype in WORKLOADS:
         label = f"{r}x{n} {dtype}"
         if only not in label:
             continue
-        name = f"vk_{r}x{n}_{dtype}"
-        mlir = os.path.join(out, name + ".mlir")
-        with open(mlir, "w") as f:
-            f.write(rmsref.norm_function(name, (r, n), dtype, True, 1e-5, (False, False)))
-        rng = np.random.default_rng(0)
-        xs, _ = rmsref.random_input(rng, (r, n), dtype)
-        ws, _ = rmsref.random_input(rng, (n,), dtype, -2.0, 2.0)
-        inputs = [os.path.join(out, name + ".x.npy"), os.path.join(out, name + ".w.npy")]
-        np.save(inputs[0], xs)
-        np.save(inputs[1], ws)
-        # The baseline's best workgroup shape for this workload, then rounds
-        # of rms and that baseline one right after the other.
-        config = None
+        prepared = prepare_vulkan_norm(out, r, n, dtype)
+        # What this workload is compared with, measured right after it.
         if dtype == "f32":
             configs = [c for c in GLSL_CONFIGS if not c[2] or n <= 1024]
             config = max(configs, key=lambda c: glsl_baseline(harness, out, r, n, c))
+            other = lambda: glsl_baseline(harness, out, r, n, config)
+            what = f"GLSL ({describe(config, n)})"
+        else:
+            f32 = prepare_vulkan_norm(out, r, n, "f32")
+            bytes_ratio = 4 / ELEMENT_BYTES[dtype]
+            other = lambda: rms_gbs(f32) / bytes_ratio
+            what = "f32 elements per second"
         ours, theirs = [], []
-        for _ in range(rounds if config else 1):
-            stdout = rmsref.run(rms_run, mlir, name, inputs, [], target="vulkan",
-                                extra=["--benchmark=5"])
-            ours.append(float(re.search(r"([0-9.]+) GB/s", stdout).group(1)))
-            if config:
-                theirs.append(glsl_baseline(harness, out, r, n, config))
+        for _ in range(rounds):
+            ours.append(rms_gbs(prepared))
+            theirs.append(other())
+        ratio = statistics.median(a / b for a, b in zip(ours, theirs))
         gbs = f"{statistics.median(ours):.2f}"
-        baseline = None
-        comparison = ""
-        if config:
-            ratio = statistics.median(a / b for a, b in zip(ours, theirs))
-            baseline = (statistics.median(theirs), describe(config, n), ratio)
-            comparison = (f"   GLSL {baseline[0]:6.2f} GB/s, rms/GLSL {ratio:.2f} "
-                          f"({baseline[1]})")
+        baseline = (statistics.median(theirs), what, ratio)
+        if dtype == "f32":
+            comparison = f"{what} {baseline[0]:6.2f} GB/s, rms/GLSL {ratio:.2f}"
+        else:
+            comparison = f"elements per second over f32's: {ratio:.2f}"
         results.append((label, gbs, device, baseline))
-        print(f"{label:>18} vulkan {gbs:>8} GB/s{comparison}", flush=True)
-        for path in inputs:
+        print(f"{label:>18} vulkan {gbs:>8} GB/s   {comparison}", flush=True)
+        for path in prepared[2] + ([] if dtype == "f32" else f32[2]):
             os.remove(path)
     return results
 
