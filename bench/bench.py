@@ -246,7 +246,7 @@ def measure_vulkan(build, out, only, rounds=5):
             f32 = prepare_vulkan_norm(out, r, n, "f32")
             bytes_ratio = 4 / ELEMENT_BYTES[dtype]
             other = lambda: rms_gbs(f32) / bytes_ratio
-            what = "f32 elements per second"
+            what = "f32 norm of the same shape (its elements/s, as GB/s of this type)"
         ours, theirs = [], []
         for _ in range(rounds):
             ours.append(rms_gbs(prepared))
