@@ -1,5 +1,5 @@
 // Runs one hand-written GLSL baseline (bench/glsl/*.comp, compiled to
-// SPIR-V) on the first Vulkan device, timed as `rms-run --benchmark` times
+// SPIR-V) on Vulkan device RMS_VULKAN_DEVICE (default 0, as rms-run), timed as `rms-run --benchmark` times
 // rms's kernels: GPU timestamps before and after the dispatch, the median of
 // the repetitions after a warm-up, GB/s = (x read + y written + w read) /
 // time. Used by `make bench` to measure rms against the baseline in the same
@@ -72,7 +72,14 @@ int main(int argc, char **argv) {
   }
   std::vector<VkPhysicalDevice> physicalDevices(count);
   CHECK(vkEnumeratePhysicalDevices(instance, &count, physicalDevices.data()));
-  VkPhysicalDevice physical = physicalDevices[0];
+  // The device rms-run uses: RMS_VULKAN_DEVICE, default the first.
+  const char *chosen = std::getenv("RMS_VULKAN_DEVICE");
+  uint32_t index = chosen ? std::atoi(chosen) : 0;
+  if (index >= count) {
+    std::fprintf(stderr, "vk_glsl: no Vulkan device %u\n", index);
+    return 1;
+  }
+  VkPhysicalDevice physical = physicalDevices[index];
   VkPhysicalDeviceProperties properties;
   vkGetPhysicalDeviceProperties(physical, &properties);
 
