@@ -83,3 +83,18 @@ func.func @memref_rows(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
   rms.norm ins(%x : memref<?x16xf32>) outs(%y : memref<?x16xf32>) epsilon(1.0e-05)
   return
 }
+
+// -----
+
+// A static dimension of 0: no element, nothing to tile (slices of the empty
+// dimension would not verify); the op stays as it is.
+
+// CHECK-LABEL: func @empty_rows
+// CHECK-NOT: scf.forall
+// CHECK: rms.norm ins(%{{.*}}, %{{.*}} : tensor<2x0xf32>, tensor<0xf32>)
+// AUTO-LABEL: func @empty_rows
+// AUTO-NOT: scf.forall
+func.func @empty_rows(%x: tensor<2x0xf32>, %w: tensor<0xf32>, %init: tensor<2x0xf32>) -> tensor<2x0xf32> {
+  %y = rms.norm ins(%x, %w : tensor<2x0xf32>, tensor<0xf32>) outs(%init : tensor<2x0xf32>) epsilon(1.0e-05) -> tensor<2x0xf32>
+  return %y : tensor<2x0xf32>
+}

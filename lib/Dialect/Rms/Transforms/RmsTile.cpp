@@ -42,9 +42,12 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
   void runOnOperation() override {
     SmallVector<NormOp> ops;
     getOperation().walk([&](NormOp op) {
-      // Rank-1 norms are a single row: there is nothing to tile. Tensors and
-      // memrefs are tiled alike.
-      if (op.getInputType().getRank() > 1)
+      // Rank-1 norms are a single row, and a static dimension of 0 leaves
+      // no element: there is nothing to tile (the slices of an empty
+      // dimension would not even verify). Tensors and memrefs are tiled
+      // alike.
+      ShapedType type = op.getInputType();
+      if (type.getRank() > 1 && !llvm::is_contained(type.getShape(), 0))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
