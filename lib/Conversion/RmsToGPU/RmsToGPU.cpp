@@ -906,6 +906,13 @@ void ConvertRmsToGPUPass::runOnOperation() {
   }
 
   for (NormOp op : norms) {
+    // A static dimension of 0: no element to normalize, nothing to launch
+    // (and collapse_shape cannot flatten a buffer with a static 0 and a
+    // dynamic size: its inferred type does not verify).
+    if (llvm::is_contained(op.getInputType().getShape(), 0)) {
+      op.erase();
+      continue;
+    }
     ImplicitLocOpBuilder b(op.getLoc(), op);
     KernelConfig config{op.getElementType(),
                         op.getWeight() != nullptr,

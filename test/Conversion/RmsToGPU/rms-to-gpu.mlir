@@ -322,3 +322,15 @@ func.func @norm_bf16(%x: memref<4x64xbf16>, %y: memref<4x64xbf16>) {
   rms.norm ins(%x : memref<4x64xbf16>) outs(%y : memref<4x64xbf16>) epsilon(1.0e-05)
   return
 }
+
+// -----
+
+// A static dimension of 0: no element, no launch.
+
+// CHECK-LABEL: func @no_elements
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @no_elements(%x: memref<?x0xf16>, %w: memref<0xf16>, %y: memref<?x0xf16>) {
+  rms.norm ins(%x, %w : memref<?x0xf16>, memref<0xf16>) outs(%y : memref<?x0xf16>) epsilon(1.0e-05)
+  return
+}
