@@ -427,11 +427,12 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
   auto loadAt = [&](Value column, Value mask) {
     return load(op.getInput(), indices(rowIndices, column), mask);
   };
-  if (!sumsBF16Words())
-    return blockedSumOfSquares(begin, start, end, loadAt);
-  return blockedSumOfSquares(begin, start, end, loadAt, {}, [&](Value column) {
+  auto loadWordsAt = [&](Value column) {
     return loadWords(op.getInput(), indices(rowIndices, column));
-  });
+  };
+  return blockedSumOfSquares(begin, start, end, loadAt, {},
+                             sumsBF16Words() ? loadWordsAt
+                                             : function_ref<Value(Value)>());
 }
 
 /// The sum of the squares of the vectors `loadAt(column, mask)` returns for
@@ -597,12 +598,12 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
     loadWordsAt = loadNextWordsAndStore;
   // Streamed rows come from memory: the row after the next one (`nextRow`)
   // is prefetched into L2.
-  if (!nontemporal || nextRow.empty())
-    return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore, {},
-                               loadWordsAt);
-  return blockedSumOfSquares(
-      begin, start, rowSize, loadNextAndStore,
-      [&](Value column) { prefetchNextRow(column); }, loadWordsAt);
+  auto prefetch = [&](Value column) { prefetchNextRow(column); };
+  function_ref<void(Value)> perIteration;
+  if (nontemporal && !nextRow.empty())
+    perIteration = prefetch;
+  return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore,
+                             perIteration, loadWordsAt);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
@@ -761,7 +762,6 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
     scaleRangeChoosingStores(rowIndices, begin, end, scale, always,
                              /*backward=*/true);
   };
-  // `body(first, last)` for the run of slices [first, last) of each worker.
   Value workers = index(slices);
   if (opts.splitThreads >= 0) {
     Value threads = opts.splitThreads > 0 ? index(opts.splitThreads)
@@ -770,32 +770,42 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
       workers = arith::MinUIOp::create(
           b, workers, arith::MaxUIOp::create(b, threads, index(1)));
   }
-  auto forEachWorker = [&](function_ref<void(Value, Value)> body) {
+  // `body(slice)` for each slice, in parallel over the workers: one slice
+  // each without a thread count, else each worker's run of slices
+  // [w * slices / workers, (w + 1) * slices / workers), from its last one
+  // when `backward`.
+  auto forEachSlice = [&](bool backward, function_ref<void(Value)> body) {
     scf::ForallOp::create(
         b, ArrayRef<OpFoldResult>{workers}, ValueRange{}, std::nullopt,
         [&](OpBuilder &, Location, ValueRange ivs) {
           if (opts.splitThreads < 0) {
-            body(ivs[0], arith::AddIOp::create(b, ivs[0], index(1)));
+            body(ivs[0]);
           } else {
             auto boundary = [&](Value worker) {
               return arith::DivUIOp::create(
                   b, arith::MulIOp::create(b, worker, index(slices)), workers);
             };
-            body(boundary(ivs[0]),
-                 boundary(arith::AddIOp::create(b, ivs[0], index(1))));
+            Value first = boundary(ivs[0]);
+            Value last = boundary(arith::AddIOp::create(b, ivs[0], index(1)));
+            scf::ForOp::create(
+                b, first, last, index(1), ValueRange{},
+                [&](OpBuilder &, Location, Value k, ValueRange) {
+                  Value slice = k;
+                  if (backward)
+                    slice = arith::SubIOp::create(
+                        b,
+                        arith::SubIOp::create(
+                            b, arith::AddIOp::create(b, first, last),
+                            index(1)),
+                        k);
+                  body(slice);
+                  scf::YieldOp::create(b);
+                });
           }
           scf::InParallelOp::create(b);
         });
   };
-  forEachWorker([&](Value first, Value last) {
-    if (opts.splitThreads < 0)
-      return sumSlice(first);
-    scf::ForOp::create(b, first, last, index(1), ValueRange{},
-                       [&](OpBuilder &, Location, Value slice, ValueRange) {
-                         sumSlice(slice);
-                         scf::YieldOp::create(b);
-                       });
-  });
+  forEachSlice(/*backward=*/false, sumSlice);
 
   Value zero = arith::ConstantOp::create(b, b.getFloatAttr(accType, 0.0));
   auto total = scf::ForOp::create(
@@ -811,21 +821,8 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
   memref::DeallocOp::create(b, partials);
   Value scale = scaleOf(sum);
 
-  forEachWorker([&](Value first, Value last) {
-    if (opts.splitThreads < 0)
-      return scaleSlice(first, scale);
-    scf::ForOp::create(
-        b, first, last, index(1), ValueRange{},
-        [&](OpBuilder &, Location, Value k, ValueRange) {
-          // The slices of the run from the last one summed.
-          Value slice = arith::SubIOp::create(
-              b, arith::SubIOp::create(b, arith::AddIOp::create(b, first, last),
-                                       index(1)),
-              k);
-          scaleSlice(slice, scale);
-          scf::YieldOp::create(b);
-        });
-  });
+  forEachSlice(/*backward=*/true,
+               [&](Value slice) { scaleSlice(slice, scale); });
 }
 
 /// The number of threads an OpenMP parallel region would start here, or
