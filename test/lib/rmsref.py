@@ -158,6 +158,22 @@ def run(rms_run, mlir_path, function, inputs, outputs, target="cpu", extra=()):
     return proc.stdout
 
 
+def run_norm(rms_run, workdir, name, text, arrays, target="cpu", extra=()):
+    """Writes the MLIR `text` and the input `arrays` (x, then w if any) to
+    `workdir`, runs function `name` with rms-run and returns its output."""
+    os.makedirs(workdir, exist_ok=True)
+    mlir = os.path.join(workdir, f"{name}.mlir")
+    with open(mlir, "w") as f:
+        f.write(text)
+    inputs = []
+    for operand, array in zip("xw", arrays):
+        inputs.append(os.path.join(workdir, f"{name}.{operand}.npy"))
+        np.save(inputs[-1], array)
+    out = os.path.join(workdir, f"{name}.y.npy")
+    run(rms_run, mlir, name, inputs, [out], target=target, extra=extra)
+    return np.load(out)
+
+
 def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
              target="cpu", seed=0, x_range=(-10.0, 10.0), rewrite=None,
              extra=(), x_values=None):
@@ -169,30 +185,22 @@ def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
     the random input and may hold inf and NaN.
     """
     rng = np.random.default_rng(seed)
-    os.makedirs(workdir, exist_ok=True)
-    mlir = os.path.join(workdir, f"{name}.mlir")
     text = norm_function(name, shape, dtype, weight, epsilon, dynamic)
     if rewrite:
         text = subprocess.run(rewrite, input=text, capture_output=True, text=True,
                               check=True).stdout
-    with open(mlir, "w") as f:
-        f.write(text)
     if x_values is None:
         xs, x = random_input(rng, shape, dtype, *x_range)
     else:
         with np.errstate(invalid="ignore"):
             xs = encode(x_values, dtype)
             x = decode(xs, dtype)
-    inputs = [os.path.join(workdir, f"{name}.x.npy")]
-    np.save(inputs[0], xs)
+    arrays = [xs]
     w = None
     if weight:
         ws, w = random_input(rng, shape[-1:], dtype, -2.0, 2.0)
-        inputs.append(os.path.join(workdir, f"{name}.w.npy"))
-        np.save(inputs[1], ws)
-    out = os.path.join(workdir, f"{name}.y.npy")
-    run(rms_run, mlir, name, inputs, [out], target=target, extra=extra)
-    y = np.load(out)
+        arrays.append(ws)
+    y = run_norm(rms_run, workdir, name, text, arrays, target, extra)
     if y.shape != tuple(shape) or y.dtype != np.dtype(NPY_DTYPE[dtype]):
         return False, f"got {y.dtype}{y.shape}"
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -289,17 +297,10 @@ def run_exact_rounding(rms_run, workdir, name, rows, n, dtype, target="cpu",
                        seed=0, extra=()):
     """Runs a norm of `exact_rounding_inputs` (static shape, weight, epsilon
     0); returns (ok, figure): ok when every output has the expected bits."""
-    os.makedirs(workdir, exist_ok=True)
     xs, ws, expected = exact_rounding_inputs(np.random.default_rng(seed), rows, n, dtype)
-    mlir = os.path.join(workdir, f"{name}.mlir")
-    with open(mlir, "w") as f:
-        f.write(norm_function(name, (rows, n), dtype, True, 0.0, (False, False)))
-    inputs = [os.path.join(workdir, f"{name}.{k}.npy") for k in ("x", "w")]
-    np.save(inputs[0], xs)
-    np.save(inputs[1], ws)
-    out = os.path.join(workdir, f"{name}.y.npy")
-    run(rms_run, mlir, name, inputs, [out], target=target, extra=extra)
-    got = np.load(out).view(np.uint16)
+    text = norm_function(name, (rows, n), dtype, True, 0.0, (False, False))
+    got = run_norm(rms_run, workdir, name, text, [xs, ws], target,
+                   extra).view(np.uint16)
     wrong = np.count_nonzero(got != expected)
     special = np.count_nonzero((expected & 0x7FFF) >= (0x7C00 if dtype == "f16" else 0x7F80))
     tiny = np.count_nonzero((expected & 0x7FFF) < (0x0400 if dtype == "f16" else 0x0080))
