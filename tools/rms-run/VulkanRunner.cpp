@@ -67,10 +67,17 @@ static const char *resultName(VkResult result) {
   } while (false)
 
 namespace {
-/// A host-visible buffer holding the elements of one memref.
+/// A buffer holding the elements of one memref, in the device's own memory.
+/// Where the host cannot map that memory (a discrete GPU), the host reads and
+/// writes a staging copy instead, copied in before the kernels run and out
+/// after them: kernels reading host memory over the bus ran 50x slower than a
+/// copy on an H100.
 struct Buffer {
   VkBuffer buffer = VK_NULL_HANDLE;
   VkDeviceMemory memory = VK_NULL_HANDLE;
+  VkBuffer staging = VK_NULL_HANDLE;
+  VkDeviceMemory stagingMemory = VK_NULL_HANDLE;
+  /// What the host reads and writes: `memory` or `stagingMemory`, mapped.
   void *mapped = nullptr;
   VkDeviceSize bytes = 0;
 };
@@ -105,6 +112,9 @@ struct VulkanRunner::Impl {
   /// The optional features the kernels may need, as the device has them.
   bool hasFloat64 = false, hasFloat16 = false, hasInt16 = false,
        hasStorage16 = false;
+  /// RMS_VULKAN_STAGING=1: staging copies even where the host can map the
+  /// device memory, to run the path of discrete GPUs on lavapipe.
+  bool alwaysStage = false;
   VkShaderModule shader = VK_NULL_HANDLE;
   llvm::StringMap<Kernel> kernels;
   std::vector<Buffer> buffers;
@@ -112,6 +122,18 @@ struct VulkanRunner::Impl {
   ~Impl();
   Error init();
   Expected<unsigned> createBuffer(VkDeviceSize bytes);
+  /// Creates `buffer` for `usage`, bound to new memory of the first type that
+  /// has all of `wanted`; returns all the flags of that type.
+  Expected<VkMemoryPropertyFlags> allocate(VkDeviceSize bytes,
+                                           VkBufferUsageFlags usage,
+                                           VkMemoryPropertyFlags wanted,
+                                           VkBuffer &buffer,
+                                           VkDeviceMemory &memory);
+  /// Records commands with `record`, submits them and waits for them.
+  Error submitOnce(llvm::function_ref<void(VkCommandBuffer)> record);
+  /// Copies the staging copies of buffers `ids` to the device memory
+  /// (`toDevice`) or back; buffers the host maps directly need nothing.
+  Error copyStaging(ArrayRef<unsigned> ids, bool toDevice);
   Error loadShader(spirv::ModuleOp module);
   /// The pipeline of entry point `name`, whose binding i holds a descriptor
   /// of `types[i]`.
@@ -134,6 +156,8 @@ VulkanRunner::Impl::~Impl() {
     for (Buffer &b : buffers) {
       vkDestroyBuffer(device, b.buffer, nullptr);
       vkFreeMemory(device, b.memory, nullptr);
+      vkDestroyBuffer(device, b.staging, nullptr);
+      vkFreeMemory(device, b.stagingMemory, nullptr);
     }
     if (shader)
       vkDestroyShaderModule(device, shader, nullptr);
@@ -174,6 +198,12 @@ Error VulkanRunner::Impl::init() {
     index = static_cast<unsigned>(value);
   }
   physical = devices[index];
+  if (const char *staging = std::getenv("RMS_VULKAN_STAGING")) {
+    if (StringRef(staging) != "0" && StringRef(staging) != "1")
+      return fail(llvm::Twine("RMS_VULKAN_STAGING=") + staging +
+                  " is not 0 or 1");
+    alwaysStage = StringRef(staging) == "1";
+  }
   vkGetPhysicalDeviceProperties(physical, &properties);
   vkGetPhysicalDeviceMemoryProperties(physical, &memoryProperties);
   VkPhysicalDeviceSubgroupProperties subgroup{
@@ -251,20 +281,17 @@ Error VulkanRunner::Impl::init() {
   return Error::success();
 }
 
-Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
-  Buffer b;
-  b.bytes = std::max<VkDeviceSize>(bytes, 4);
+Expected<VkMemoryPropertyFlags> VulkanRunner::Impl::allocate(
+    VkDeviceSize bytes, VkBufferUsageFlags usage, VkMemoryPropertyFlags wanted,
+    VkBuffer &buffer, VkDeviceMemory &memory) {
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-  info.size = b.bytes;
-  info.usage =
-      VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT;
+  info.size = bytes;
+  info.usage = usage;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-  VK_CHECK(vkCreateBuffer(device, &info, nullptr, &b.buffer),
+  VK_CHECK(vkCreateBuffer(device, &info, nullptr, &buffer),
            "creating a buffer");
   VkMemoryRequirements requirements;
-  vkGetBufferMemoryRequirements(device, b.buffer, &requirements);
-  VkMemoryPropertyFlags wanted = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  vkGetBufferMemoryRequirements(device, buffer, &requirements);
   uint32_t type = memoryProperties.memoryTypeCount;
   for (uint32_t i = 0; i < memoryProperties.memoryTypeCount; ++i)
     if ((requirements.memoryTypeBits & (1u << i)) &&
@@ -273,18 +300,116 @@ Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
       break;
     }
   if (type == memoryProperties.memoryTypeCount)
-    return fail("Vulkan: no host-visible, coherent memory for buffers");
+    return fail(llvm::Twine("Vulkan: no memory type with flags ") +
+                llvm::Twine(wanted) + " for buffers");
   VkMemoryAllocateInfo allocation{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   allocation.allocationSize = requirements.size;
   allocation.memoryTypeIndex = type;
-  VK_CHECK(vkAllocateMemory(device, &allocation, nullptr, &b.memory),
+  VK_CHECK(vkAllocateMemory(device, &allocation, nullptr, &memory),
            "allocating " + llvm::Twine(bytes) + " bytes");
-  VK_CHECK(vkBindBufferMemory(device, b.buffer, b.memory, 0),
+  VK_CHECK(vkBindBufferMemory(device, buffer, memory, 0),
            "binding buffer memory");
-  VK_CHECK(vkMapMemory(device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped),
+  return memoryProperties.memoryTypes[type].propertyFlags;
+}
+
+Expected<unsigned> VulkanRunner::Impl::createBuffer(VkDeviceSize bytes) {
+  // Registered first, so that the destructor frees what a failure leaves.
+  buffers.emplace_back();
+  Buffer &b = buffers.back();
+  b.bytes = std::max<VkDeviceSize>(bytes, 4);
+  const VkMemoryPropertyFlags hostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  const VkBufferUsageFlags transfers =
+      VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  Expected<VkMemoryPropertyFlags> flags =
+      allocate(b.bytes,
+               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                   VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT | transfers,
+               VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, b.buffer, b.memory);
+  if (!flags)
+    return flags.takeError();
+  VkDeviceMemory hostMemory = b.memory;
+  if ((*flags & hostFlags) != hostFlags || alwaysStage) {
+    Expected<VkMemoryPropertyFlags> staging =
+        allocate(b.bytes, transfers, hostFlags, b.staging, b.stagingMemory);
+    if (!staging)
+      return staging.takeError();
+    hostMemory = b.stagingMemory;
+  }
+  VK_CHECK(vkMapMemory(device, hostMemory, 0, VK_WHOLE_SIZE, 0, &b.mapped),
            "mapping a buffer");
-  buffers.push_back(b);
   return buffers.size() - 1;
+}
+
+Error VulkanRunner::Impl::submitOnce(
+    llvm::function_ref<void(VkCommandBuffer)> record) {
+  VkCommandBufferAllocateInfo commandInfo{
+      VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  commandInfo.commandPool = commandPool;
+  commandInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  commandInfo.commandBufferCount = 1;
+  VkCommandBuffer commands;
+  VK_CHECK(vkAllocateCommandBuffers(device, &commandInfo, &commands),
+           "allocating a command buffer");
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence = VK_NULL_HANDLE;
+  VkSubmitInfo submitInfo{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submitInfo.commandBufferCount = 1;
+  submitInfo.pCommandBuffers = &commands;
+  VkResult result = vkBeginCommandBuffer(commands, &begin);
+  if (result == VK_SUCCESS) {
+    record(commands);
+    result = vkEndCommandBuffer(commands);
+  }
+  if (result == VK_SUCCESS)
+    result = vkCreateFence(device, &fenceInfo, nullptr, &fence);
+  if (result == VK_SUCCESS)
+    result = vkQueueSubmit(queue, 1, &submitInfo, fence);
+  if (result == VK_SUCCESS)
+    result = vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+  vkDestroyFence(device, fence, nullptr);
+  vkFreeCommandBuffers(device, commandPool, 1, &commands);
+  VK_CHECK(result, "copying between staging and device buffers");
+  return Error::success();
+}
+
+Error VulkanRunner::Impl::copyStaging(ArrayRef<unsigned> ids, bool toDevice) {
+  SmallVector<const Buffer *> staged;
+  for (unsigned id : ids)
+    if (buffers[id].staging)
+      staged.push_back(&buffers[id]);
+  if (staged.empty())
+    return Error::success();
+  auto barrier = [](VkCommandBuffer commands, VkPipelineStageFlags from,
+                    VkAccessFlags written, VkPipelineStageFlags to,
+                    VkAccessFlags access) {
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = written;
+    barrier.dstAccessMask = access;
+    vkCmdPipelineBarrier(commands, from, to, 0, 1, &barrier, 0, nullptr, 0,
+                         nullptr);
+  };
+  return submitOnce([&](VkCommandBuffer commands) {
+    const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                               transfer = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    if (!toDevice)
+      barrier(commands, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
+              VK_ACCESS_TRANSFER_READ_BIT);
+    for (const Buffer *b : staged) {
+      VkBufferCopy region{0, 0, b->bytes};
+      vkCmdCopyBuffer(commands, toDevice ? b->staging : b->buffer,
+                      toDevice ? b->buffer : b->staging, 1, &region);
+    }
+    if (toDevice)
+      barrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, compute,
+              VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_UNIFORM_READ_BIT |
+                  VK_ACCESS_SHADER_WRITE_BIT);
+    else
+      barrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT,
+              VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+  });
 }
 
 Error VulkanRunner::Impl::loadShader(spirv::ModuleOp module) {
@@ -498,6 +623,8 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
 
   // Arguments: one buffer per input array.
   Block &body = func.getBody().front();
+  // The buffers the host writes (inputs, scalar arguments).
+  SmallVector<unsigned> hostWritten;
   for (auto [arg, array] : llvm::zip(body.getArguments(), inputs)) {
     auto type = cast<MemRefType>(arg.getType());
     Expected<unsigned> buffer = vk.createBuffer(array.data.size());
@@ -505,6 +632,7 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
       return buffer.takeError();
     std::memcpy(vk.buffers[*buffer].mapped, array.data.data(),
                 array.data.size());
+    hostWritten.push_back(*buffer);
     values[arg] = View{*buffer, array.shape, type.getElementType()};
   }
 
@@ -625,6 +753,7 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
             return buffer.takeError();
           int32_t word = static_cast<int32_t>(*scalar);
           std::memcpy(vk.buffers[*buffer].mapped, &word, 4);
+          hostWritten.push_back(*buffer);
           dispatch.buffers.push_back(*buffer);
           dispatch.types.push_back(VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER);
         }
@@ -654,6 +783,8 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
     return Error::success();
   };
   if (Error e = interpret(body))
+    return std::move(e);
+  if (Error e = vk.copyStaging(hostWritten, /*toDevice=*/true))
     return std::move(e);
 
   // Record all launches in one command buffer, between two timestamps.
@@ -780,6 +911,11 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
   vkDestroyQueryPool(vk.device, queries, nullptr);
   vkDestroyDescriptorPool(vk.device, pool, nullptr);
 
+  SmallVector<unsigned> resultBuffers;
+  for (const View &v : results)
+    resultBuffers.push_back(v.buffer);
+  if (Error e = vk.copyStaging(resultBuffers, /*toDevice=*/false))
+    return std::move(e);
   for (const View &v : results) {
     NpyArray array;
     array.shape = v.shape;
