@@ -4,7 +4,8 @@
 # sources: unpacks rms-run and the test tools into /tmp/rms, runs the Vulkan
 # integration tests (test/Integration/Vulkan) with lit on the GPU's Vulkan
 # driver, then bench/gpu/vulkan_vs_torch.py. Results go to $OUT (or
-# /tmp/rms/out): lit.log, bench.log, results.md.
+# /tmp/rms/out): lit.log, bench.log, results.md. `device.sh sweep` runs
+# bench/gpu/sweep.py instead (sweep.log).
 #
 # Vulkan loader: if the machine has none, the .deb files in .gl (Debian's
 # libvulkan1 and the GL dispatch libraries) are unpacked into /.
@@ -30,6 +31,12 @@ if ! rms-run --list-devices >/dev/null 2>&1; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi
 rms-run --list-devices || exit 1
+
+if [ "${1:-}" = sweep ]; then
+  PYTHONUNBUFFERED=1 "$python" bench/gpu/sweep.py "$root/bin/rms-run" "$root/work" 2>&1 |
+    tee "$out/sweep.log" | grep BEST
+  exit
+fi
 
 cat >"$root/test/lit.site.cfg.py" <<SITE
 config.llvm_tools_dir = "$bundle/llvm-bin"

@@ -41,13 +41,13 @@ REPETITIONS = 100
 EPSILON = 1e-5
 
 
-def run_rms(rms_run, workdir, r, n, dtype):
-    """(GB/s, max error, within tolerance) of rms on the Vulkan device, and
-    the inputs as stored and in float64."""
+def run_rms(rms_run, workdir, r, n, dtype, options=""):
+    """(GB/s, max error, within tolerance) of rms on the Vulkan device with
+    pipeline `options`, and the inputs as stored and in float64."""
     mlir, name, inputs = bench.prepare_vulkan_norm(workdir, r, n, dtype)
     output = os.path.join(workdir, name + ".y.npy")
     stdout = rmsref.run(rms_run, mlir, name, inputs, [output], target="vulkan",
-                        extra=[f"--benchmark={REPETITIONS}"])
+                        extra=[f"--benchmark={REPETITIONS}", f"--pipeline-options={options}"])
     gbs = float(re.search(r"([0-9.]+) GB/s", stdout).group(1))
     xs, ws = np.load(inputs[0]), np.load(inputs[1])
     x, w = rmsref.decode(xs, dtype), rmsref.decode(ws, dtype)

@@ -1,0 +1,46 @@
+"""GB/s of rms on the first Vulkan device over a grid of --pipeline-options,
+to choose a GPU's defaults (each output checked against float64 as in
+vulkan_vs_torch.py). Prints one line per configuration and the best per
+workload.
+
+    python3 bench/gpu/sweep.py RMS_RUN WORKDIR
+"""
+
+import itertools
+import os
+import sys
+
+import vulkan_vs_torch as vt
+
+LONG = {"workgroup-size": [64, 128, 256, 512, 1024], "row-registers": [0, 4, 16]}
+SHORT = {"workgroup-size": [64, 128, 256], "rows-per-workgroup": [1, 4, 8, 16]}
+GRIDS = [
+    ((2048, 4096, "f32"), LONG), ((2048, 4096, "bf16"), LONG),
+    ((64, 4096, "f32"), LONG), ((1, 1048576, "f32"), LONG),
+    ((65536, 64, "f32"), dict(SHORT, **{"invocation-row-limit": [0, 64]})),
+    ((1000, 1023, "f32"), dict(SHORT, **{"short-row-limit": [512, 1024]})),
+]
+
+
+def main():
+    rms_run, workdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    vt.REPETITIONS = 50
+    for (r, n, dtype), grid in GRIDS:
+        results = []
+        for values in itertools.product(*grid.values()):
+            options = " ".join(f"{k}={v}" for k, v in zip(grid, values))
+            try:
+                gbs, err, ok, _ = vt.run_rms(rms_run, workdir, r, n, dtype, options)
+            except Exception as e:  # a configuration the pipeline rejects
+                print(f"{r}x{n} {dtype} [{options}]: {str(e).splitlines()[-1]}", flush=True)
+                continue
+            results.append((gbs, options))
+            print(f"{r}x{n} {dtype} [{options}]: {gbs:.0f} GB/s"
+                  f"{'' if ok else ' OUT OF TOLERANCE ' + str(err)}", flush=True)
+        best = sorted(results, reverse=True)[:3]
+        print(f"BEST {r}x{n} {dtype}: " + "; ".join(f"{g:.0f} [{o}]" for g, o in best), flush=True)
+
+
+if __name__ == "__main__":
+    main()
