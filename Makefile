@@ -3,6 +3,7 @@
 #   make check  build, then run the whole test suite (lit + FileCheck)
 #   make demo   build, then compile and run examples/ on every target
 #   make bench  build, then measure the benchmark workloads
+#   make gpu-bundle  pack .dev/ for a GPU machine without LLVM 22 (bench/gpu)
 
 BUILD  ?= build
 LLVM   ?= /usr/lib/llvm-22
@@ -10,7 +11,7 @@ PYTHON ?= /usr/bin/python3
 LIT    := $(LLVM)/bin/lit
 JOBS   ?= $(shell nproc)
 
-.PHONY: all deps build check demo bench clean
+.PHONY: all deps build check demo bench gpu-bundle clean
 
 all: build
 
@@ -43,6 +44,9 @@ demo: build
 bench: build
 	@utils/install-deps.sh gnuplot-nox glslang-tools
 	@$(PYTHON) bench/bench.py --build $(BUILD)
+
+gpu-bundle: build
+	@bench/gpu/bundle.sh $(BUILD) .dev
 
 clean:
 	rm -rf $(BUILD)
