@@ -4,8 +4,9 @@
 # sources: unpacks rms-run and the test tools into /tmp/rms, runs the Vulkan
 # integration tests (test/Integration/Vulkan) with lit on the GPU's Vulkan
 # driver, then bench/gpu/vulkan_vs_torch.py. Results go to $OUT (or
-# /tmp/rms/out): lit.log, bench.log, results.md. `device.sh sweep` runs
-# bench/gpu/sweep.py instead (sweep.log).
+# /tmp/rms/out): lit.log, bench.log, results.md. Arguments name the steps
+# (default: lit bench); `sweep:GRIDS` runs bench/gpu/sweep.py on its grid
+# set GRIDS (sweep-GRIDS.log).
 #
 # Vulkan loader: if the machine has none, the .deb files in .gl (Debian's
 # libvulkan1 and the GL dispatch libraries) are unpacked into /.
@@ -32,12 +33,6 @@ if ! rms-run --list-devices >/dev/null 2>&1; then
 fi
 rms-run --list-devices || exit 1
 
-if [ "${1:-}" = sweep ]; then
-  PYTHONUNBUFFERED=1 "$python" bench/gpu/sweep.py "$root/bin/rms-run" "$root/work" 2>&1 |
-    tee "$out/sweep.log" | grep BEST
-  exit
-fi
-
 cat >"$root/test/lit.site.cfg.py" <<SITE
 config.llvm_tools_dir = "$bundle/llvm-bin"
 config.rms_obj_root = "$root"
@@ -51,12 +46,21 @@ lit.llvm.initialize(lit_config, config)
 lit_config.load_config(config, "$PWD/test/lit.cfg.py")
 SITE
 set -o pipefail
-PYTHONPATH=$bundle "$python" -c "from lit.main import main; main()" \
-  -sv "$root/test/Integration/Vulkan" 2>&1 | tee "$out/lit.log" | tail -25
-lit_status=$?
-
-PYTHONUNBUFFERED=1 "$python" bench/gpu/vulkan_vs_torch.py "$root/bin/rms-run" \
-  "$root/work" --compile 2>&1 | tee "$out/bench.log"
-bench_status=$?
-cp "$root/work/results.md" "$out/" 2>/dev/null
-exit $((lit_status || bench_status))
+status=0
+for step in ${@:-lit bench}; do
+  case $step in
+  lit)
+    PYTHONPATH=$bundle "$python" -c "from lit.main import main; main()" \
+      -sv "$root/test/Integration/Vulkan" 2>&1 | tee "$out/lit.log" | tail -25 ;;
+  bench)
+    PYTHONUNBUFFERED=1 "$python" bench/gpu/vulkan_vs_torch.py "$root/bin/rms-run" \
+      "$root/work" --compile 2>&1 | tee "$out/bench.log"
+    cp "$root/work/results.md" "$out/" 2>/dev/null ;;
+  sweep:*)
+    PYTHONUNBUFFERED=1 "$python" bench/gpu/sweep.py "$root/bin/rms-run" "$root/work" \
+      "${step#sweep:}" 2>&1 | tee "$out/sweep-${step#sweep:}.log" | grep BEST ;;
+  *)
+    echo "unknown step '$step' (lit, bench, sweep:GRIDS)"; false ;;
+  esac || status=1
+done
+exit $status

@@ -3,7 +3,10 @@ to choose a GPU's defaults (each output checked against float64 as in
 vulkan_vs_torch.py). Prints one line per configuration and the best per
 workload.
 
-    python3 bench/gpu/sweep.py RMS_RUN WORKDIR
+    python3 bench/gpu/sweep.py RMS_RUN WORKDIR [GRIDS]
+
+GRIDS names a set below: `options` (workgroup shapes and registers, the
+run that chose rms-run's GPU defaults) or `lanes` (lanes per tiny row).
 """
 
 import itertools
@@ -14,19 +17,28 @@ import vulkan_vs_torch as vt
 
 LONG = {"workgroup-size": [64, 128, 256, 512, 1024], "row-registers": [0, 4, 16]}
 SHORT = {"workgroup-size": [64, 128, 256], "rows-per-workgroup": [1, 4, 8, 16]}
-GRIDS = [
+OPTIONS = [
     ((2048, 4096, "f32"), LONG), ((2048, 4096, "bf16"), LONG),
     ((64, 4096, "f32"), LONG), ((1, 1048576, "f32"), LONG),
     ((65536, 64, "f32"), dict(SHORT, **{"invocation-row-limit": [0, 64]})),
     ((1000, 1023, "f32"), dict(SHORT, **{"short-row-limit": [512, 1024]})),
 ]
+TINY = {"invocation-row-limit": [256]}
+LANES = [
+    ((65536, 64, "f32"), dict(TINY, **{"row-lanes": [1, 2, 4, 8, 16]})),
+    ((16384, 128, "f32"), {"invocation-row-limit": [0, 256], "row-lanes": [4, 8, 16, 32]}),
+    ((16384, 128, "bf16"), dict(TINY, **{"row-lanes": [4, 8, 16]})),
+    ((8192, 256, "f32"), {"invocation-row-limit": [0, 256], "row-lanes": [8, 32]}),
+]
+GRIDS = {"options": OPTIONS, "lanes": LANES}
 
 
 def main():
     rms_run, workdir = sys.argv[1], sys.argv[2]
+    grids = GRIDS[sys.argv[3] if len(sys.argv) > 3 else "options"]
     os.makedirs(workdir, exist_ok=True)
     vt.REPETITIONS = 50
-    for (r, n, dtype), grid in GRIDS:
+    for (r, n, dtype), grid in grids:
         results = []
         for values in itertools.product(*grid.values()):
             options = " ".join(f"{k}={v}" for k, v in zip(grid, values))

@@ -42,6 +42,7 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.rowsPerWorkgroup = options.rowsPerWorkgroup;
   gpu.shortRowLimit = options.shortRowLimit;
   gpu.invocationRowLimit = options.invocationRowLimit;
+  gpu.rowLanes = options.rowLanes;
   gpu.rowRegisters = options.rowRegisters;
   gpu.vectorWidth = options.vectorWidth;
   gpu.packHalves = options.packHalves;

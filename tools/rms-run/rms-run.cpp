@@ -331,12 +331,20 @@ static int runOnVulkan(ModuleOp module, StringRef name,
               std::min<int64_t>(8 * std::max<int64_t>(subgroupSize, 8), 512));
     byDefault(options->rowRegisters, 4);
     // Rows of up to 64 elements one per invocation: 65536x64 f32 1225-1303
-    // instead of 416-582 with a subgroup per row.
-    byDefault(options->invocationRowLimit, 64);
+    // instead of 416-582 with a subgroup per row. Eight lanes per row (so
+    // that neighbouring lanes read neighbouring units) for rows of up to
+    // 256 elements.
+    byDefault(options->rowLanes, std::min<int64_t>(8, subgroupSize));
+    byDefault(options->invocationRowLimit, 256);
     // Rows of 1023 were faster with a workgroup each than with a subgroup
     // each: 864-1057 against 381-645 (at 64-256 invocations).
     byDefault(options->shortRowLimit, 512);
   }
+  // The lanes of a row meet in subgroup shuffles.
+  if (options->rowLanes > subgroupSize)
+    fatal("--pipeline-options: row-lanes=" + llvm::Twine(options->rowLanes) +
+          " exceeds the subgroup size of Vulkan device '" +
+          (*runner)->getDeviceName() + "' (" + llvm::Twine(subgroupSize) + ")");
   // Only `name` and what it calls are compiled: the other functions of the
   // file may use what the GPU path does not support.
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

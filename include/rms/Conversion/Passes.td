@@ -22,9 +22,12 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     that a kernel holds only the code its rows run:
 
     - `_lane`, tiny rows (n <= `invocation-row-limit`, 0 by default, and
-      at most 64 units): a row per invocation, `workgroup-size` rows per
-      workgroup, held in registers (for CPU devices, where a subgroup is
-      one thread's SIMD registers).
+      at most 64 units per invocation): a row per `row-lanes` invocations
+      of a subgroup, `workgroup-size / row-lanes` rows per workgroup, held
+      in registers; with more than one lane per row their sums meet in a
+      butterfly of `gpu.shuffle xor` (one lane per row suits CPU devices,
+      where a subgroup is one thread's SIMD registers; a few lanes suit
+      GPUs, whose neighbouring lanes then read neighbouring units).
     - `_rows`, short rows (n <= `short-row-limit`): a workgroup takes
       `rows-per-workgroup` rows, each subgroup normalizing whole rows in
       turn with one `gpu.subgroup_reduce` (no workgroup memory, no
@@ -98,6 +101,9 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "normalized one per invocation, held in registers (0: never; "
            "for CPU devices, where a subgroup is one thread's SIMD "
            "registers)">,
+    Option<"rowLanes", "row-lanes", "int64_t", /*default=*/"1",
+           "Invocations sharing a row of the `_lane` kernels: a power of two "
+           "no larger than the device's subgroup size">,
     Option<"rowRegisters", "row-registers", "int64_t", /*default=*/"16",
            "Units (of vector-width elements) of a row each invocation keeps "
            "in registers: rows that fit are read from memory once (0: "

@@ -89,6 +89,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
                      "normalized one per invocation, held in registers (0: "
                      "never)"),
       llvm::cl::init(0)};
+  mlir::detail::PassOptions::Option<int64_t> rowLanes{
+      *this, "row-lanes",
+      llvm::cl::desc("Invocations sharing a row of the `_lane` kernels (a "
+                     "power of two no larger than the device's subgroup "
+                     "size)"),
+      llvm::cl::init(1)};
   mlir::detail::PassOptions::Option<int64_t> rowRegisters{
       *this, "row-registers",
       llvm::cl::desc("Units of a row each invocation keeps in registers: "

@@ -74,7 +74,8 @@ static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
       Capability::Int16,
       Capability::StorageBuffer16BitAccess,
       Capability::GroupNonUniform,
-      Capability::GroupNonUniformArithmetic};
+      Capability::GroupNonUniformArithmetic,
+      Capability::GroupNonUniformShuffle};
   if (withF64)
     capabilities.insert(capabilities.begin() + 2, Capability::Float64);
   auto triple = spirv::VerCapExtAttr::get(
@@ -94,8 +95,10 @@ namespace {
 /// which needs rows of at most `workgroupSize * rowRegisters` units; the
 /// host launches the one that suits the row length.
 enum class RowPath {
-  /// A row per invocation, `workgroupSize` rows per workgroup: for CPU
-  /// devices, where a subgroup is one thread's SIMD registers.
+  /// A row per `rowLanes` invocations of a subgroup (one, for CPU devices,
+  /// where a subgroup is one thread's SIMD registers; a few on GPUs, where
+  /// neighbouring lanes should read neighbouring units), `workgroupSize /
+  /// rowLanes` rows per workgroup, held in registers.
   PerInvocation,
   /// `rowsPerWorkgroup` rows per workgroup, each subgroup normalizing whole
   /// rows (kept in registers when they fit, if `rowRegisters` > 0).
@@ -135,6 +138,9 @@ struct KernelConfig {
   bool packHalves = false;
   /// f32 results are rounded to f16 with integer operations.
   bool integerF16Rounding = false;
+  /// Invocations sharing a row on the `PerInvocation` path: a power of two
+  /// no larger than the subgroup.
+  int64_t rowLanes = 1;
 };
 
 static StringRef pathName(RowPath path) {
@@ -394,6 +400,10 @@ private:
   Value partialSumOfSquares(Value x, Value base, const Stride &s);
   /// 1 / sqrt(sumOfSquares / n + epsilon).
   Value scaleOf(Value sumOfSquares, Value n);
+  /// The sum of `partial` over the `rowLanes` lanes of a row: a butterfly
+  /// of xor shuffles, after which every lane holds the same sum (each step
+  /// adds the same two values, in either order).
+  Value addAcrossLanes(Value partial);
   /// Writes this invocation's units of the row at `base`, scaled.
   void scaleRow(Value x, Value w, Value y, Value base, const Stride &s,
                 Value scale);
@@ -462,6 +472,23 @@ Value KernelBuilder::partialSumOfSquares(Value x, Value base,
         return SmallVector<Value>{arith::AddFOp::create(b, acc[0], square(j))};
       });
   return horizontalSum(arith::AddFOp::create(b, blocks[0], tail[0]));
+}
+
+Value KernelBuilder::addAcrossLanes(Value partial) {
+  // The shuffle's width must be the target environment's nominal subgroup
+  // size for the SPIR-V lowering, which ignores it otherwise: the offsets
+  // stay below `rowLanes`, which the subgroup holds a multiple of.
+  Value width = arith::ConstantOp::create(
+      b, b.getI32IntegerAttr(
+             spirv::getDefaultResourceLimits(b.getContext()).getSubgroupSize()));
+  for (int64_t offset = config.rowLanes / 2; offset >= 1; offset /= 2) {
+    auto other = gpu::ShuffleOp::create(
+        b, partial,
+        arith::ConstantOp::create(b, b.getI32IntegerAttr(offset)), width,
+        gpu::ShuffleMode::XOR);
+    partial = arith::AddFOp::create(b, partial, other.getShuffleResult());
+  }
+  return partial;
 }
 
 Value KernelBuilder::scaleOf(Value sumOfSquares, Value n) {
@@ -593,7 +620,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   if (config.path == RowPath::Short)
     rowsPerWorkgroup = config.rowsPerWorkgroup;
   if (config.path == RowPath::PerInvocation)
-    rowsPerWorkgroup = config.workgroupSize;
+    rowsPerWorkgroup = config.workgroupSize / config.rowLanes;
   func->setAttr(kPathAttr, b.getStringAttr(pathName(config.path)));
   func->setAttr(kRowsPerWorkgroupAttr, b.getI64IntegerAttr(rowsPerWorkgroup));
   func->setAttr(kInvocationRowLimitAttr,
@@ -712,25 +739,49 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
           scf::YieldOp::create(b);
         });
   };
-  // Tiny rows: each invocation normalizes a row of its own, no
-  // cross-invocation step at all.
+  // Tiny rows: `rowLanes` invocations of a subgroup normalize a row of
+  // their own, each holding its units (lane, lane + rowLanes, ...) in
+  // registers, and add their sums with a butterfly of subgroup shuffles; a
+  // row per invocation needs no cross-invocation step at all.
   auto normalizeRowPerInvocation = [&]() {
+    int64_t lanes = config.rowLanes;
+    // The invocation's place in the workgroup, counted subgroup by subgroup
+    // so that the lanes of a row are in one subgroup.
+    Value invocation = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+    if (lanes > 1)
+      invocation = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(b, gpu::SubgroupIdOp::create(b, nullptr),
+                                gpu::SubgroupSizeOp::create(b, nullptr)),
+          gpu::LaneIdOp::create(b, nullptr));
     Value row = arith::AddIOp::create(
-        b, arith::MulIOp::create(b, group, index(config.workgroupSize)),
-        gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+        b,
+        arith::MulIOp::create(b, group,
+                              index(config.workgroupSize / lanes)),
+        lanes > 1 ? arith::DivUIOp::create(b, invocation, index(lanes))
+                  : invocation);
     // An empty row has no last unit to clamp to.
     Value inRange = arith::AndIOp::create(
         b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows),
         arith::CmpIOp::create(b, arith::CmpIPredicate::ne, units, index(0)));
     scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
       Value base = arith::MulIOp::create(b, row, units);
-      Stride s = stride(index(0), index(1), units);
       // The row is read once: its units fit the registers the limit
-      // implies (up to 64).
-      int64_t held =
-          llvm::divideCeil(config.invocationRowLimit, config.vectorWidth);
-      normalizeRow(x, w, y, base, n, s, Registers::Owned, held,
-                   [](Value partial) { return partial; });
+      // implies (up to 64 per invocation).
+      int64_t held = llvm::divideCeil(config.invocationRowLimit,
+                                      config.vectorWidth * lanes);
+      if (lanes == 1) {
+        Stride s = stride(index(0), index(1), units);
+        normalizeRow(x, w, y, base, n, s, Registers::Owned, held,
+                     [](Value partial) { return partial; });
+      } else {
+        // Units past the row's end are skipped: whether a unit is in the
+        // row depends on the lane, so no branch depends on sizes alone.
+        Stride s = stride(arith::RemUIOp::create(b, invocation, index(lanes)),
+                          index(lanes), units);
+        normalizeRow(x, w, y, base, n, s, Registers::Always, held,
+                     [&](Value partial) { return addAcrossLanes(partial); });
+      }
       scf::YieldOp::create(b);
     });
   };
@@ -873,6 +924,10 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("row-registers must be in [0, 64]");
   if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4)
     return optionError("vector-width must be 1, 2 or 4");
+  if (rowLanes < 1 || rowLanes > 64 || !llvm::isPowerOf2_64(rowLanes))
+    return optionError("row-lanes must be a power of two in [1, 64]");
+  if (workgroupSize % rowLanes != 0)
+    return optionError("workgroup-size must be a multiple of row-lanes");
   if (target != "vulkan" && target != "metal")
     return optionError("target must be vulkan or metal, not '" + target +
                        "'");
@@ -969,8 +1024,9 @@ void ConvertRmsToGPUPass::runOnOperation() {
       // A tiny row is held in at most 64 registers: streamed by one
       // invocation, it would loop on the row length alone, which lavapipe
       // recompiles the kernel for at every dispatch (docs/Rationale.md).
-      config.invocationRowLimit =
-          std::min(invocationRowLimit.getValue(), kMaxRowRegisters * width);
+      config.rowLanes = rowLanes;
+      config.invocationRowLimit = std::min(invocationRowLimit.getValue(),
+                                           kMaxRowRegisters * width * rowLanes);
       auto launchPath = [&](RowPath path) {
         config.path = path;
         Value groups = rows;
@@ -978,8 +1034,8 @@ void ConvertRmsToGPUPass::runOnOperation() {
           groups = arith::CeilDivUIOp::create(b, rows,
                                               constant(rowsPerWorkgroup));
         if (path == RowPath::PerInvocation)
-          groups =
-              arith::CeilDivUIOp::create(b, rows, constant(workgroupSize));
+          groups = arith::CeilDivUIOp::create(
+              b, rows, constant(workgroupSize / rowLanes));
         launch(b, op, getKernel(kernels, config), groups, rows, n);
       };
       auto launchLong = [&]() {

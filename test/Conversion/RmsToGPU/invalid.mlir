@@ -5,6 +5,9 @@
 // RUN: not rms-opt %s --convert-rms-to-gpu="workgroup-size=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=SIZE
 // RUN: not rms-opt %s --convert-rms-to-gpu="row-registers=65" -split-input-file 2>&1 | FileCheck %s --check-prefix=REGS
 // RUN: not rms-opt %s --convert-rms-to-gpu="invocation-row-limit=-1" -split-input-file 2>&1 | FileCheck %s --check-prefix=TINY
+// RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=6" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES
+// RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=128" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES
+// RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=8 workgroup-size=12" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES-WG
 // RUN: not rms-opt %s --convert-rms-to-gpu="target=cuda" -split-input-file 2>&1 | FileCheck %s --check-prefix=TARGET
 
 // WIDTH: error: convert-rms-to-gpu: vector-width must be 1, 2 or 4
@@ -13,6 +16,8 @@
 // SIZE: error: convert-rms-to-gpu: workgroup-size must be >= 1
 // REGS: error: convert-rms-to-gpu: row-registers must be in [0, 64]
 // TINY: error: convert-rms-to-gpu: invocation-row-limit must be >= 0
+// LANES: error: convert-rms-to-gpu: row-lanes must be a power of two in [1, 64]
+// LANES-WG: error: convert-rms-to-gpu: workgroup-size must be a multiple of row-lanes
 // TARGET: error: convert-rms-to-gpu: target must be vulkan or metal, not 'cuda'
 
 func.func @strided(%x: memref<2x8xf32, strided<[16, 1]>>, %y: memref<2x8xf32>) {

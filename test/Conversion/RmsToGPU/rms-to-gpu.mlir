@@ -2,6 +2,7 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=ONE
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 row-registers=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=REG
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=64" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=TINY
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=256 row-lanes=8" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SHARED
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0 integer-f16-rounding=true" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=INTF16
 
 // The host picks a kernel by the row length n (at run time here): vec4
@@ -48,7 +49,7 @@
 // CHECK-NOT: scf.if
 // CHECK:     gpu.launch_func @rms_kernels::@rms_norm_f16_w_row_eps0x3727c5ac
 
-// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
+// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic, GroupNonUniformShuffle], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
 
 // Short rows: each subgroup normalizes whole rows, its lanes (the last
 // subgroup may be partial) striding over the row, keeping it in registers
@@ -221,6 +222,52 @@
 // TINY-COUNT-16: memref.store
 // TINY-NOT: scf.if
 // TINY:   gpu.return
+
+// With row-lanes=8 (what rms-run uses on GPUs): a tiny row is shared by 8
+// lanes of a subgroup, 4 rows per workgroup of 32; lane l holds units l,
+// l + 8, ... (up to 256 / (4 x 8) = 8 units), skipping those past the row's
+// end, and the lanes add their sums in a butterfly of xor shuffles (offsets
+// 4, 2, 1), after which all of them hold the same sum.
+// SHARED-LABEL: func @norm_f16
+// SHARED:   %[[SMALL:.*]] = arith.cmpi ule, %{{.*}}, %c256
+// SHARED:   scf.if %[[SMALL]] {
+// SHARED:     %[[GROUPS:.*]] = arith.ceildivui %{{.*}}, %c4
+// SHARED:     gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_lane_eps0x3727c5ac
+// SHARED-LABEL: gpu.func @rms_norm_f16_w_v4_lane_eps0x3727c5ac(
+// SHARED-SAME: rms.invocation_row_limit = 256 : i64, rms.path = "lane", rms.register_row_limit = 2048 : i64, rms.rows_per_workgroup = 4 : i64
+// SHARED:   %[[UNITS:.*]] = arith.divui %{{.*}}, %c4
+// SHARED:   %[[SG:.*]] = gpu.subgroup_id
+// SHARED:   %[[SGSIZE:.*]] = gpu.subgroup_size
+// SHARED:   %[[SGFIRST:.*]] = arith.muli %[[SG]], %[[SGSIZE]]
+// SHARED:   %[[LANEID:.*]] = gpu.lane_id
+// SHARED:   %[[INV:.*]] = arith.addi %[[SGFIRST]], %[[LANEID]]
+// SHARED:   %[[FIRST:.*]] = arith.muli %{{.*}}, %c4
+// SHARED:   %[[LOCAL:.*]] = arith.divui %[[INV]], %c8
+// SHARED:   %[[ROW:.*]] = arith.addi %[[FIRST]], %[[LOCAL]]
+// SHARED:   scf.if %{{.*}} {
+// SHARED:     %[[BASE:.*]] = arith.muli %[[ROW]], %[[UNITS]]
+// SHARED:     %[[LANE:.*]] = arith.remui %[[INV]], %c8
+// SHARED:     %[[IN0:.*]] = arith.cmpi ult, %[[LANE]], %[[UNITS]]
+// SHARED:     scf.if %[[IN0]] -> (vector<4xf32>) {
+// SHARED:       memref.load
+// SHARED:     %[[J1:.*]] = arith.addi %[[LANE]], %c8
+// SHARED:     %[[IN1:.*]] = arith.cmpi ult, %[[J1]], %[[UNITS]]
+// SHARED-COUNT-7: scf.if %{{.*}} -> (vector<4xf32>)
+// SHARED-NOT: gpu.subgroup_reduce
+// SHARED:     %[[S4:.*]], %{{.*}} = gpu.shuffle xor %[[P0:.*]], %c4_i32, %c32_i32 : f32
+// SHARED:     %[[P1:.*]] = arith.addf %[[P0]], %[[S4]]
+// SHARED:     %[[S2:.*]], %{{.*}} = gpu.shuffle xor %[[P1]], %c2_i32, %c32_i32 : f32
+// SHARED:     %[[P2:.*]] = arith.addf %[[P1]], %[[S2]]
+// SHARED:     %[[S1:.*]], %{{.*}} = gpu.shuffle xor %[[P2]], %c1_i32, %c32_i32 : f32
+// SHARED:     %[[P3:.*]] = arith.addf %[[P2]], %[[S1]]
+// SHARED:     arith.divf %[[P3]]
+// SHARED:     math.sqrt
+// SHARED-NOT: gpu.barrier
+// SHARED:     scf.if %[[IN0]] {
+// SHARED:       memref.store
+// SHARED:     scf.if %[[IN1]] {
+// SHARED:       memref.store
+// SHARED:   gpu.return
 
 // With rows-per-workgroup=1, vector-width=1 and row-registers=0: one scalar
 // kernel, one workgroup per row whatever its length, x read twice.

@@ -14,10 +14,14 @@
 # tiny rows one per invocation (rms-run's default on CPU devices up to 64
 # elements), far shorter than the registers they are given (clamped),
 # empty, and up to the 64 units an invocation holds (a higher limit stops
-# there), and the same rows with that turned off.
+# there), and the same rows with that turned off; tiny rows shared by 2, 4
+# or 8 lanes (row-lanes, rms-run's default on GPUs): rows filling the
+# lanes' registers, rows of fewer units than lanes, of units the lanes do
+# not divide, empty rows, f64 sums, vec2, and a workgroup whose partial
+# last subgroup holds one row.
 
 # CHECK-NOT: FAIL
-# CHECK: 42 of 42 cases within tolerance
+# CHECK: 52 of 52 cases within tolerance
 
 import os
 import sys
@@ -70,6 +74,16 @@ CASES = [
     ("invocation-row-limit=1024", "f16_5x65_scalar_past_lane", (5, 65), "f16", True, 1e-5, STATIC),
     ("invocation-row-limit=0", "f32_40x64_rows", (40, 64), "f32", True, 1e-5, DYNAMIC),
     ("invocation-row-limit=0", "bf16_17x31_rows", (17, 31), "bf16", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=256 row-lanes=8", "f32_37x64_lanes", (37, 64), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=256 row-lanes=8", "f32_9x256_lanes_full", (9, 256), "f32", True, 0.0, STATIC),
+    ("invocation-row-limit=256 row-lanes=8", "f32_9x260_rows_past_lanes", (9, 260), "f32", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=256 row-lanes=8", "f16_6x5_lanes_scalar_few_units", (6, 5), "f16", True, 1e-5, STATIC),
+    ("invocation-row-limit=64 row-lanes=4", "f32_7x44_lanes_uneven", (7, 44), "f32", False, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64 row-lanes=2", "bf16_3x0_lanes_empty", (3, 0), "bf16", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64 row-lanes=4", "f64_13x20_lanes", (13, 20), "f64", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=128 row-lanes=8 vector-width=2", "f16_10x66_lanes_v2", (10, 66), "f16", True, 10.0, DYNAMIC),
+    ("invocation-row-limit=64 row-lanes=4 workgroup-size=12", "bf16_70001x3_lanes_partial_grid_y", (70001, 3), "bf16", True, 1e-5, DYNAMIC),
+    ("invocation-row-limit=64 row-lanes=4 workgroup-size=12", "f32_25x64_lanes_partial", (25, 64), "f32", True, 1e-5, STATIC),
 ]
 results = []
 for seed, (options, name, shape, dtype, weight, eps, dyn) in enumerate(CASES):
