@@ -6,7 +6,8 @@ workload.
     python3 bench/gpu/sweep.py RMS_RUN WORKDIR [GRIDS]
 
 GRIDS names a set below: `options` (workgroup shapes and registers, the
-run that chose rms-run's GPU defaults) or `lanes` (lanes per tiny row).
+run that chose rms-run's first GPU defaults) or `paths` (lanes per tiny
+row, split rows' chunks, bf16 loads, registers for rows of 8192).
 """
 
 import itertools
@@ -29,15 +30,18 @@ LANES = [
     ((16384, 128, "f32"), {"invocation-row-limit": [0, 256], "row-lanes": [4, 8, 16, 32]}),
     ((16384, 128, "bf16"), dict(TINY, **{"row-lanes": [4, 8, 16]})),
     ((8192, 256, "f32"), {"invocation-row-limit": [0, 256], "row-lanes": [8, 32]}),
+    ((1, 1048576, "f32"), {"split-chunk": [2048, 4096, 8192, 16384, 32768]}),
+    ((2048, 4096, "bf16"), {"pack-halves": ["true", "false"], "vector-width": [2, 4]}),
+    ((8192, 8192, "f32"), {"row-registers": [4, 8]}),
 ]
-GRIDS = {"options": OPTIONS, "lanes": LANES}
+GRIDS = {"options": OPTIONS, "paths": LANES}
 
 
 def main():
     rms_run, workdir = sys.argv[1], sys.argv[2]
     grids = GRIDS[sys.argv[3] if len(sys.argv) > 3 else "options"]
     os.makedirs(workdir, exist_ok=True)
-    vt.REPETITIONS = 50
+    vt.REPETITIONS = 30
     for (r, n, dtype), grid in grids:
         results = []
         for values in itertools.product(*grid.values()):

@@ -43,6 +43,8 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.shortRowLimit = options.shortRowLimit;
   gpu.invocationRowLimit = options.invocationRowLimit;
   gpu.rowLanes = options.rowLanes;
+  gpu.splitRowLimit = options.splitRowLimit;
+  gpu.splitChunk = options.splitChunk;
   gpu.rowRegisters = options.rowRegisters;
   gpu.vectorWidth = options.vectorWidth;
   gpu.packHalves = options.packHalves;

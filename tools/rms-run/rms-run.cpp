@@ -340,6 +340,10 @@ static int runOnVulkan(ModuleOp module, StringRef name,
     // each: 864-1057 against 381-645 (at 64-256 invocations).
     byDefault(options->shortRowLimit, 512);
   }
+  // A row of more than 65536 elements is split across workgroups, on any
+  // device: one workgroup per row leaves the others idle (lavapipe, two
+  // cores: 1x1048576 f32 3.2-6.5 GB/s instead of 1.9-3.5, noisy).
+  byDefault(options->splitRowLimit, 65536);
   // The lanes of a row meet in subgroup shuffles.
   if (options->rowLanes > subgroupSize)
     fatal("--pipeline-options: row-lanes=" + llvm::Twine(options->rowLanes) +

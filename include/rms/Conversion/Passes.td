@@ -104,6 +104,12 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
     Option<"rowLanes", "row-lanes", "int64_t", /*default=*/"1",
            "Invocations sharing a row of the `_lane` kernels: a power of two "
            "no larger than the device's subgroup size">,
+    Option<"splitRowLimit", "split-row-limit", "int64_t", /*default=*/"0",
+           "Rows longer than this many elements are split across workgroups, "
+           "`split-chunk` elements each, summed and scaled by two kernels "
+           "(0: never; Vulkan only)">,
+    Option<"splitChunk", "split-chunk", "int64_t", /*default=*/"8192",
+           "Elements per workgroup of a split row">,
     Option<"rowRegisters", "row-registers", "int64_t", /*default=*/"16",
            "Units (of vector-width elements) of a row each invocation keeps "
            "in registers: rows that fit are read from memory once (0: "

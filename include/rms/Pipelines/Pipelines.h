@@ -95,6 +95,15 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
                      "power of two no larger than the device's subgroup "
                      "size)"),
       llvm::cl::init(1)};
+  mlir::detail::PassOptions::Option<int64_t> splitRowLimit{
+      *this, "split-row-limit",
+      llvm::cl::desc("Rows longer than this many elements are split across "
+                     "workgroups (0: never; Vulkan only)"),
+      llvm::cl::init(0)};
+  mlir::detail::PassOptions::Option<int64_t> splitChunk{
+      *this, "split-chunk",
+      llvm::cl::desc("Elements per workgroup of a split row"),
+      llvm::cl::init(8192)};
   mlir::detail::PassOptions::Option<int64_t> rowRegisters{
       *this, "row-registers",
       llvm::cl::desc("Units of a row each invocation keeps in registers: "

@@ -108,6 +108,12 @@ enum class RowPath {
   /// A row per workgroup, read once into `rowRegisters` registers per
   /// invocation.
   InRegisters,
+  /// Very long rows split in chunks of `splitChunk` units, a workgroup per
+  /// chunk, in two kernels: `SplitSums` writes each chunk's sum of squares
+  /// to a buffer of partial sums, `SplitScale` adds its row's partial sums
+  /// and scales its chunk.
+  SplitSums,
+  SplitScale,
 };
 
 /// What a kernel is specialized for: variant, vector width and path.
@@ -141,6 +147,8 @@ struct KernelConfig {
   /// Invocations sharing a row on the `PerInvocation` path: a power of two
   /// no larger than the subgroup.
   int64_t rowLanes = 1;
+  /// Units per workgroup on the split paths.
+  int64_t splitChunk = 0;
 };
 
 static StringRef pathName(RowPath path) {
@@ -153,6 +161,10 @@ static StringRef pathName(RowPath path) {
     return "row";
   case RowPath::InRegisters:
     return "reg";
+  case RowPath::SplitSums:
+    return "part";
+  case RowPath::SplitScale:
+    return "split";
   }
   llvm_unreachable("unknown row path");
 }
@@ -400,6 +412,11 @@ private:
   Value partialSumOfSquares(Value x, Value base, const Stride &s);
   /// 1 / sqrt(sumOfSquares / n + epsilon).
   Value scaleOf(Value sumOfSquares, Value n);
+  /// The sum of `partial` over the workgroup, the same in every invocation:
+  /// each subgroup adds its partials, its first lane publishes the sum in
+  /// `shared` (one entry per subgroup), the workgroup meets at one barrier,
+  /// and every invocation adds the subgroups' sums in the same order.
+  Value workgroupSum(Value partial, Value shared);
   /// The sum of `partial` over the `rowLanes` lanes of a row: a butterfly
   /// of xor shuffles, after which every lane holds the same sum (each step
   /// adds the same two values, in either order).
@@ -489,6 +506,27 @@ Value KernelBuilder::addAcrossLanes(Value partial) {
     partial = arith::AddFOp::create(b, partial, other.getShuffleResult());
   }
   return partial;
+}
+
+Value KernelBuilder::workgroupSum(Value partial, Value shared) {
+  Value subgroupSum = gpu::SubgroupReduceOp::create(
+      b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
+  Value firstLane = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr), index(0));
+  scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
+    memref::StoreOp::create(b, subgroupSum, shared,
+                            ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
+    scf::YieldOp::create(b);
+  });
+  gpu::BarrierOp::create(b);
+  SmallVector<Value> total = guardedFor(
+      index(0), numSubgroups(), index(1),
+      ValueRange{arith::ConstantOp::create(b, b.getFloatAttr(accType, 0))},
+      [&](Value k, ValueRange acc) {
+        return SmallVector<Value>{arith::AddFOp::create(
+            b, acc[0], memref::LoadOp::create(b, shared, ValueRange{k}))};
+      });
+  return total[0];
 }
 
 Value KernelBuilder::scaleOf(Value sumOfSquares, Value n) {
@@ -603,10 +641,19 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   MLIRContext *ctx = b.getContext();
   auto buffer =
       MemRefType::get({ShapedType::kDynamic}, bufferUnit());
+  // x, [w,] y, rows, n; the split paths add the partial sums before rows,
+  // and the first of them needs neither w nor y.
+  bool split = config.path == RowPath::SplitSums ||
+               config.path == RowPath::SplitScale;
+  bool scales = config.path != RowPath::SplitSums;
   SmallVector<Type> args = {buffer};
-  if (config.hasWeight)
+  if (scales && config.hasWeight)
     args.push_back(buffer);
-  args.append({buffer, b.getIndexType(), b.getIndexType()});
+  if (scales)
+    args.push_back(buffer);
+  if (split)
+    args.push_back(MemRefType::get({ShapedType::kDynamic}, accType));
+  args.append({b.getIndexType(), b.getIndexType()});
   auto func = gpu::GPUFuncOp::create(b, name, b.getFunctionType(args, {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func->setAttr(spirv::getEntryPointABIAttrName(),
@@ -642,10 +689,11 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
   b.setInsertionPointToStart(&func.getBody().front());
   ValueRange params = func.getArguments();
   Value x = params[0];
-  Value w = config.hasWeight ? params[1] : Value();
-  Value y = params[config.hasWeight ? 2 : 1];
-  Value rows = params[config.hasWeight ? 3 : 2];
-  Value n = params[config.hasWeight ? 4 : 3];
+  Value w = scales && config.hasWeight ? params[1] : Value();
+  Value y = scales ? params[config.hasWeight ? 2 : 1] : Value();
+  Value partials = split ? params[params.size() - 3] : Value();
+  Value rows = params[params.size() - 2];
+  Value n = params[params.size() - 1];
   // The row length in units of `vectorWidth` elements.
   Value units = config.vectorWidth == 1
                     ? n
@@ -657,16 +705,19 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
                             gpu::GridDimOp::create(b, gpu::Dimension::x)),
       gpu::BlockIdOp::create(b, gpu::Dimension::x));
 
+  // One partial sum per subgroup, in workgroup memory (address space 3);
+  // subgroups have at least one invocation, so workgroup-size entries do.
+  auto allocShared = [&]() -> Value {
+    return memref::AllocOp::create(
+        b, MemRefType::get({config.workgroupSize}, accType, AffineMap(),
+                           b.getI64IntegerAttr(3)));
+  };
   // A long row: the whole workgroup strides over it, adds per subgroup,
   // publishes each subgroup's sum from its first lane in workgroup memory,
   // meets at one barrier, and every invocation adds the subgroups' sums in
   // the same order (the same scale, for any subgroup size).
   auto normalizeRowPerWorkgroup = [&](Registers registers) {
-    // One partial sum per subgroup, in workgroup memory (address space 3);
-    // subgroups have at least one invocation, so workgroup-size entries do.
-    auto sharedType = MemRefType::get({config.workgroupSize}, accType,
-                                      AffineMap(), b.getI64IntegerAttr(3));
-    Value shared = memref::AllocOp::create(b, sharedType);
+    Value shared = allocShared();
     // `group` is the same for the whole workgroup, so the barrier below is
     // reached by all of its invocations or by none.
     Value inRange =
@@ -676,30 +727,7 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
       normalizeRow(x, w, y, base, n, s, registers, config.rowRegisters,
-                   [&](Value partial) {
-        Value subgroupSum = gpu::SubgroupReduceOp::create(
-            b, partial, gpu::AllReduceOperation::ADD, /*uniform=*/false);
-        Value firstLane = arith::CmpIOp::create(
-            b, arith::CmpIPredicate::eq, gpu::LaneIdOp::create(b, nullptr),
-            index(0));
-        scf::IfOp::create(b, firstLane, [&](OpBuilder &, Location) {
-          memref::StoreOp::create(
-              b, subgroupSum, shared,
-              ValueRange{gpu::SubgroupIdOp::create(b, nullptr)});
-          scf::YieldOp::create(b);
-        });
-        gpu::BarrierOp::create(b);
-        SmallVector<Value> total = guardedFor(
-            index(0), numSubgroups(), index(1),
-            ValueRange{
-                arith::ConstantOp::create(b, b.getFloatAttr(accType, 0))},
-            [&](Value k, ValueRange acc) {
-              return SmallVector<Value>{arith::AddFOp::create(
-                  b, acc[0],
-                  memref::LoadOp::create(b, shared, ValueRange{k}))};
-            });
-        return total[0];
-      });
+                   [&](Value partial) { return workgroupSum(partial, shared); });
       scf::YieldOp::create(b);
     });
   };
@@ -785,7 +813,79 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       scf::YieldOp::create(b);
     });
   };
+  // A very long row in chunks, a workgroup per chunk: the chunk's units
+  // from `start` (in the row) to `end`, strided over by the workgroup.
+  auto forEachChunk = [&](function_ref<void(Value base, const Stride &s,
+                                            Value row, Value chunks,
+                                            Value shared)>
+                              body) {
+    Value shared = allocShared();
+    Value chunk = index(config.splitChunk);
+    Value chunks = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, units, index(config.splitChunk - 1)),
+        chunk);
+    // The same for the whole workgroup: its barriers are reached by all of
+    // its invocations or by none.
+    Value inRange = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::ult, group,
+        arith::MulIOp::create(b, rows, chunks));
+    scf::IfOp::create(b, inRange, [&](OpBuilder &, Location) {
+      Value row = arith::DivUIOp::create(b, group, chunks);
+      Value start = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, group, chunks), chunk);
+      Value end = arith::MinUIOp::create(
+          b, arith::AddIOp::create(b, start, chunk), units);
+      Stride s = stride(
+          arith::AddIOp::create(b, start,
+                                gpu::ThreadIdOp::create(b, gpu::Dimension::x)),
+          index(config.workgroupSize), end);
+      body(arith::MulIOp::create(b, row, units), s, row, chunks, shared);
+      scf::YieldOp::create(b);
+    });
+  };
+  auto sumChunks = [&]() {
+    forEachChunk([&](Value base, const Stride &s, Value, Value,
+                     Value shared) {
+      Value total =
+          workgroupSum(partialSumOfSquares(x, base, s), shared);
+      Value first = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::eq,
+          gpu::ThreadIdOp::create(b, gpu::Dimension::x), index(0));
+      scf::IfOp::create(b, first, [&](OpBuilder &, Location) {
+        memref::StoreOp::create(b, total, partials, ValueRange{group});
+        scf::YieldOp::create(b);
+      });
+    });
+  };
+  auto scaleChunks = [&]() {
+    forEachChunk([&](Value base, const Stride &s, Value row, Value chunks,
+                     Value shared) {
+      // The row's partial sums, strided over by the workgroup (a loop
+      // bound that depends on the invocation: see `Registers::Owned`), then
+      // added like a row's.
+      Value first = arith::MulIOp::create(b, row, chunks);
+      SmallVector<Value> mine = guardedFor(
+          gpu::ThreadIdOp::create(b, gpu::Dimension::x), chunks,
+          index(config.workgroupSize), ValueRange{arith::ConstantOp::create(
+              b, b.getFloatAttr(accType, 0.0))},
+          [&](Value k, ValueRange acc) {
+            return SmallVector<Value>{arith::AddFOp::create(
+                b, acc[0],
+                memref::LoadOp::create(
+                    b, partials,
+                    ValueRange{arith::AddIOp::create(b, first, k)}))};
+          });
+      Value total = workgroupSum(mine[0], shared);
+      scaleRow(x, w, y, base, s, scaleOf(total, n));
+    });
+  };
   switch (config.path) {
+  case RowPath::SplitSums:
+    sumChunks();
+    break;
+  case RowPath::SplitScale:
+    scaleChunks();
+    break;
   case RowPath::PerInvocation:
     normalizeRowPerInvocation();
     break;
@@ -848,7 +948,8 @@ private:
   /// Launches `kernel` on the operands of `op`, `groups` workgroups (a
   /// second grid dimension takes those beyond 65535).
   void launch(ImplicitLocOpBuilder &b, NormOp op, gpu::GPUFuncOp kernel,
-              Value groups, Value rows, Value n);
+              Value groups, Value rows, Value n, Value partials = Value(),
+              bool scales = true);
 };
 } // namespace
 
@@ -870,13 +971,20 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
 
 void ConvertRmsToGPUPass::launch(ImplicitLocOpBuilder &b, NormOp op,
                                  gpu::GPUFuncOp kernel, Value groups,
-                                 Value rows, Value n) {
-  // The kernel's arguments: x, [weight,] y, rows, n.
+                                 Value rows, Value n, Value partials,
+                                 bool scales) {
+  // The kernel's arguments: x, [weight,] y, rows, n; the split kernels take
+  // the partial sums before rows, and the one that only sums neither the
+  // weight nor y.
   ArrayRef<Type> args = kernel.getArgumentTypes();
   SmallVector<Value> operands = {flatten(b, op.getInput(), args.front())};
-  if (op.getWeight())
+  if (scales && op.getWeight())
     operands.push_back(flatten(b, op.getWeight(), args[1]));
-  operands.append({flatten(b, op.getInit(), args[args.size() - 3]), rows, n});
+  if (scales)
+    operands.push_back(flatten(b, op.getInit(), args[operands.size()]));
+  if (partials)
+    operands.push_back(partials);
+  operands.append({rows, n});
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value gridX = arith::MaxUIOp::create(
       b,
@@ -928,10 +1036,17 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("row-lanes must be a power of two in [1, 64]");
   if (workgroupSize % rowLanes != 0)
     return optionError("workgroup-size must be a multiple of row-lanes");
+  if (splitRowLimit < 0)
+    return optionError("split-row-limit must be >= 0");
+  if (splitChunk < 1)
+    return optionError("split-chunk must be >= 1");
   if (target != "vulkan" && target != "metal")
     return optionError("target must be vulkan or metal, not '" + target +
                        "'");
   bool metal = target == "metal";
+  if (metal && splitRowLimit > 0)
+    return optionError("split-row-limit is not supported on Metal (its "
+                       "manifest describes one dispatch per norm)");
   for (NormOp op : norms) {
     if (!op.hasPureBufferSemantics()) {
       op.emitOpError("must be bufferized before convert-rms-to-gpu");
@@ -1052,11 +1167,41 @@ void ConvertRmsToGPUPass::runOnOperation() {
         byLength(
             shortRowLimit, [&]() { launchPath(RowPath::Short); }, launchLong);
       };
-      if (config.invocationRowLimit == 0)
-        return launchNotTiny();
-      byLength(
-          config.invocationRowLimit,
-          [&]() { launchPath(RowPath::PerInvocation); }, launchNotTiny);
+      auto launchNotSplit = [&]() {
+        if (config.invocationRowLimit == 0)
+          return launchNotTiny();
+        byLength(
+            config.invocationRowLimit,
+            [&]() { launchPath(RowPath::PerInvocation); }, launchNotTiny);
+      };
+      // A very long row: a workgroup per chunk of it, its sums of squares
+      // through a buffer of partial sums between two kernels.
+      auto launchSplit = [&]() {
+        config.splitChunk = std::max<int64_t>(splitChunk / width, 1);
+        Value units = width == 1 ? n
+                                 : arith::DivUIOp::create(b, n, constant(width))
+                                       .getResult();
+        Value groups = arith::MulIOp::create(
+            b, rows,
+            arith::CeilDivUIOp::create(b, units, constant(config.splitChunk)));
+        Type accType = config.elementType.isF64() ? b.getF64Type()
+                                                  : b.getF32Type();
+        Value partials = memref::AllocOp::create(
+            b, MemRefType::get({ShapedType::kDynamic}, accType),
+            ValueRange{groups});
+        // The sums need no weight: one kernel for both variants.
+        KernelConfig sums = config;
+        sums.path = RowPath::SplitSums;
+        sums.hasWeight = false;
+        launch(b, op, getKernel(kernels, sums), groups, rows, n, partials,
+               /*scales=*/false);
+        config.path = RowPath::SplitScale;
+        launch(b, op, getKernel(kernels, config), groups, rows, n, partials);
+        memref::DeallocOp::create(b, partials);
+      };
+      if (splitRowLimit == 0)
+        return launchNotSplit();
+      byLength(splitRowLimit, launchNotSplit, launchSplit);
     };
     if (vectorWidth == 1) {
       launchFor(1);

@@ -8,6 +8,9 @@
 // RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=6" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES
 // RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=128" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES
 // RUN: not rms-opt %s --convert-rms-to-gpu="row-lanes=8 workgroup-size=12" -split-input-file 2>&1 | FileCheck %s --check-prefix=LANES-WG
+// RUN: not rms-opt %s --convert-rms-to-gpu="split-row-limit=-1" -split-input-file 2>&1 | FileCheck %s --check-prefix=SPLIT
+// RUN: not rms-opt %s --convert-rms-to-gpu="split-row-limit=1024 split-chunk=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=CHUNK
+// RUN: not rms-opt %s --convert-rms-to-gpu="target=metal split-row-limit=1024" -split-input-file 2>&1 | FileCheck %s --check-prefix=SPLIT-METAL
 // RUN: not rms-opt %s --convert-rms-to-gpu="target=cuda" -split-input-file 2>&1 | FileCheck %s --check-prefix=TARGET
 
 // WIDTH: error: convert-rms-to-gpu: vector-width must be 1, 2 or 4
@@ -18,6 +21,9 @@
 // TINY: error: convert-rms-to-gpu: invocation-row-limit must be >= 0
 // LANES: error: convert-rms-to-gpu: row-lanes must be a power of two in [1, 64]
 // LANES-WG: error: convert-rms-to-gpu: workgroup-size must be a multiple of row-lanes
+// SPLIT: error: convert-rms-to-gpu: split-row-limit must be >= 0
+// CHUNK: error: convert-rms-to-gpu: split-chunk must be >= 1
+// SPLIT-METAL: error: convert-rms-to-gpu: split-row-limit is not supported on Metal (its manifest describes one dispatch per norm)
 // TARGET: error: convert-rms-to-gpu: target must be vulkan or metal, not 'cuda'
 
 func.func @strided(%x: memref<2x8xf32, strided<[16, 1]>>, %y: memref<2x8xf32>) {

@@ -3,6 +3,7 @@
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 row-registers=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=REG
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=64" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=TINY
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 invocation-row-limit=256 row-lanes=8" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SHARED
+// RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 split-row-limit=65536 split-chunk=4096" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SPLIT
 // RUN: rms-opt %s --convert-rms-to-gpu="workgroup-size=32 rows-per-workgroup=1 vector-width=1 row-registers=0 integer-f16-rounding=true" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=INTF16
 
 // The host picks a kernel by the row length n (at run time here): vec4
@@ -268,6 +269,68 @@
 // SHARED:     scf.if %[[IN1]] {
 // SHARED:       memref.store
 // SHARED:   gpu.return
+
+// With split-row-limit=65536 split-chunk=4096: rows longer than 65536
+// elements are split in chunks of 4096 (1024 vec4 units), a workgroup per
+// chunk. The host allocates one partial sum per chunk and launches two
+// kernels over rows x chunks workgroups: `_part` (x only, shared by the
+// weighted and unweighted variants) writes each chunk's sum of squares,
+// `_split` adds its row's partial sums and scales its chunk.
+// SPLIT-LABEL: func @norm_f16
+// SPLIT:   %[[ALIGNED:.*]] = arith.cmpi eq
+// SPLIT:   scf.if %[[ALIGNED]] {
+// SPLIT:     %[[SHORT:.*]] = arith.cmpi ule, %[[N:.*]], %c65536
+// SPLIT:     scf.if %[[SHORT]] {
+// SPLIT:     } else {
+// SPLIT:       %[[UNITS:.*]] = arith.divui %[[N]], %c4
+// SPLIT:       %[[CHUNKS:.*]] = arith.ceildivui %[[UNITS]], %c1024
+// SPLIT:       %[[GROUPS:.*]] = arith.muli %[[ROWS:.*]], %[[CHUNKS]]
+// SPLIT:       %[[PARTIALS:.*]] = memref.alloc(%[[GROUPS]]) : memref<?xf32>
+// SPLIT:       gpu.launch_func @rms_kernels::@rms_norm_f16_nw_v4_part_eps0x3727c5ac blocks in (%[[GX:.*]], %[[GY:.*]], %c1) threads in (%c32, %c1, %c1) args(%[[XV:.*]] : memref<?xvector<2xi32>>, %[[PARTIALS]] : memref<?xf32>, %[[ROWS]] : index, %[[N]] : index)
+// SPLIT:       gpu.launch_func @rms_kernels::@rms_norm_f16_w_v4_split_eps0x3727c5ac blocks in (%[[GX]], %[[GY]], %c1) threads in (%c32, %c1, %c1) args(%[[XV]] : memref<?xvector<2xi32>>, %{{.*}} : memref<?xvector<2xi32>>, %{{.*}} : memref<?xvector<2xi32>>, %[[PARTIALS]] : memref<?xf32>, %[[ROWS]] : index, %[[N]] : index)
+// SPLIT:       memref.dealloc %[[PARTIALS]]
+// SPLIT-LABEL: gpu.func @rms_norm_f16_nw_v4_part_eps0x3727c5ac(
+// SPLIT-SAME: %[[PX:.*]]: memref<?xvector<2xi32>> {{.*}}, %[[PP:.*]]: memref<?xf32> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 1)>}, %[[PROWS:.*]]: index {{.*}}, %[[PN:.*]]: index {{.*}}) kernel attributes {{{.*}}rms.path = "part"
+// SPLIT:   %[[PUNITS:.*]] = arith.divui %[[PN]], %c4
+// SPLIT:   %[[PGROUP:.*]] = arith.addi
+// SPLIT:   memref.alloc() : memref<32xf32, 3>
+// SPLIT:   %[[PCHUNKS:.*]] = arith.divui %{{.*}}, %c1024
+// SPLIT:   %[[PALL:.*]] = arith.muli %[[PROWS]], %[[PCHUNKS]]
+// SPLIT:   %[[PIN:.*]] = arith.cmpi ult, %[[PGROUP]], %[[PALL]]
+// SPLIT:   scf.if %[[PIN]] {
+// SPLIT:     %[[PROW:.*]] = arith.divui %[[PGROUP]], %[[PCHUNKS]]
+// SPLIT:     %[[PCHUNK:.*]] = arith.remui %[[PGROUP]], %[[PCHUNKS]]
+// SPLIT:     %[[PSTART:.*]] = arith.muli %[[PCHUNK]], %c1024
+// SPLIT:     %[[PNEXT:.*]] = arith.addi %[[PSTART]], %c1024
+// SPLIT:     %[[PEND:.*]] = arith.minui %[[PNEXT]], %[[PUNITS]]
+// SPLIT:     %[[PTID:.*]] = gpu.thread_id x
+// SPLIT:     %[[PLANE:.*]] = arith.addi %[[PSTART]], %[[PTID]]
+// SPLIT:     scf.for %{{.*}} = %[[PLANE]] to
+// SPLIT:       memref.load %[[PX]]
+// SPLIT:     gpu.subgroup_reduce add
+// SPLIT:     gpu.barrier
+// SPLIT:     %[[PFIRST:.*]] = arith.cmpi eq, %[[PTID]], %c0
+// SPLIT:     scf.if %[[PFIRST]] {
+// SPLIT:       memref.store %{{.*}}, %[[PP]][%[[PGROUP]]] : memref<?xf32>
+// SPLIT-NOT: memref.store
+// SPLIT:   gpu.return
+// SPLIT-LABEL: gpu.func @rms_norm_f16_w_v4_split_eps0x3727c5ac(
+// SPLIT-SAME: %[[SP:[^:]*]]: memref<?xf32> {spirv.interface_var_abi = #spirv.interface_var_abi<(0, 3)>}, %{{.*}}: index {{.*}}, %{{.*}}: index {{.*}}) kernel attributes {{{.*}}rms.path = "split"
+// SPLIT:   %[[SCHUNKS:.*]] = arith.divui %{{.*}}, %c1024
+// SPLIT:   scf.if %{{.*}} {
+// SPLIT:     %[[SROW:.*]] = arith.divui %{{.*}}, %[[SCHUNKS]]
+// SPLIT:     %[[STID:.*]] = gpu.thread_id x
+// SPLIT:     %[[SFIRST:.*]] = arith.muli %[[SROW]], %[[SCHUNKS]]
+// The row's partial sums, strided over by the workgroup, then added.
+// SPLIT:     scf.for %[[K:.*]] = %[[STID]] to %[[SCHUNKS]] step %c32
+// SPLIT:       %[[AT:.*]] = arith.addi %[[SFIRST]], %[[K]]
+// SPLIT:       memref.load %[[SP]][%[[AT]]] : memref<?xf32>
+// SPLIT:     gpu.subgroup_reduce add
+// SPLIT:     gpu.barrier
+// SPLIT:     math.sqrt
+// SPLIT:     scf.for
+// SPLIT:       memref.store
+// SPLIT:   gpu.return
 
 // With rows-per-workgroup=1, vector-width=1 and row-registers=0: one scalar
 // kernel, one workgroup per row whatever its length, x read twice.

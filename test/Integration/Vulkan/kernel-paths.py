@@ -18,10 +18,13 @@
 # or 8 lanes (row-lanes, rms-run's default on GPUs): rows filling the
 # lanes' registers, rows of fewer units than lanes, of units the lanes do
 # not divide, empty rows, f64 sums, vec2, and a workgroup whose partial
-# last subgroup holds one row.
+# last subgroup holds one row; rows split across workgroups
+# (split-row-limit): on both sides of the limit, chunks the row does not
+# divide, chunks of one unit, a partial subgroup, f16/bf16/f64, more than
+# 65535 chunks in all, the default chunk.
 
 # CHECK-NOT: FAIL
-# CHECK: 52 of 52 cases within tolerance
+# CHECK: 63 of 63 cases within tolerance
 
 import os
 import sys
@@ -84,6 +87,17 @@ CASES = [
     ("invocation-row-limit=128 row-lanes=8 vector-width=2", "f16_10x66_lanes_v2", (10, 66), "f16", True, 10.0, DYNAMIC),
     ("invocation-row-limit=64 row-lanes=4 workgroup-size=12", "bf16_70001x3_lanes_partial_grid_y", (70001, 3), "bf16", True, 1e-5, DYNAMIC),
     ("invocation-row-limit=64 row-lanes=4 workgroup-size=12", "f32_25x64_lanes_partial", (25, 64), "f32", True, 1e-5, STATIC),
+    ("split-row-limit=64 split-chunk=16", "f32_5x1000_split_v4", (5, 1000), "f32", True, 1e-5, DYNAMIC),
+    ("split-row-limit=64 split-chunk=16", "f32_3x1001_split_scalar", (3, 1001), "f32", False, 0.0, DYNAMIC),
+    ("split-row-limit=64 split-chunk=16", "f32_6x64_not_split", (6, 64), "f32", True, 1e-5, DYNAMIC),
+    ("split-row-limit=64 split-chunk=16", "f32_6x68_split_uneven", (6, 68), "f32", True, 1e-5, STATIC),
+    ("split-row-limit=64 split-chunk=16", "bf16_2x4099_split", (2, 4099), "bf16", True, 1e-5, DYNAMIC),
+    ("split-row-limit=64 split-chunk=16", "f16_4x200_split", (4, 200), "f16", False, 10.0, STATIC),
+    ("split-row-limit=64 split-chunk=16", "f64_3x300_split", (3, 300), "f64", True, 1e-5, DYNAMIC),
+    ("split-row-limit=64 split-chunk=96 workgroup-size=12", "f32_2x999_split_partial", (2, 999), "f32", True, 1e-5, DYNAMIC),
+    ("split-row-limit=8 split-chunk=4", "f32_3x100_split_tiny_chunks", (3, 100), "f32", True, 1e-5, DYNAMIC),
+    ("split-row-limit=16 split-chunk=8", "f32_70000x20_split_grid_y", (70000, 20), "f32", True, 1e-5, DYNAMIC),
+    ("split-row-limit=1000", "f32_1x65536_split_default_chunk", (1, 65536), "f32", True, 1e-5, STATIC),
 ]
 results = []
 for seed, (options, name, shape, dtype, weight, eps, dyn) in enumerate(CASES):

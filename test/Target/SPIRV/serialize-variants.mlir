@@ -1,6 +1,9 @@
 // RUN: rms-opt %s --rms-spirv-pipeline | rms-translate --serialize-spirv -o %t.spv
 // RUN: spirv-val --target-env vulkan1.1 %t.spv
 // RUN: rms-opt %s --rms-spirv-pipeline | FileCheck %s
+// RUN: rms-opt %s --rms-spirv-pipeline="invocation-row-limit=256 row-lanes=8 split-row-limit=65536" | rms-translate --serialize-spirv -o %t.all.spv
+// RUN: spirv-val --target-env vulkan1.1 %t.all.spv
+// RUN: rms-opt %s --rms-spirv-pipeline="invocation-row-limit=256 row-lanes=8 split-row-limit=65536" | FileCheck %s --check-prefix=ALL
 
 // Every kernel variant (f32/f16/bf16/f64 x weight or not, static and dynamic
 // shapes) serializes into one SPIR-V module that spirv-val accepts for
@@ -21,6 +24,15 @@
 // CHECK-DAG: spirv.GlobalVariable @rms_norm_f16_w_v4_rows_eps0x3727c5ac_arg_4 bind(0, 4) : !spirv.ptr<!spirv.struct<(i32 [0])>, Uniform>
 // CHECK-COUNT-40: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)(_v4_rows|_v4_reg|_v4_row|_rows|_row)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
 // CHECK-NOT: spirv.EntryPoint
+
+// With the paths rms-run adds on GPUs, tiny rows shared by 8 lanes (their
+// sums meet in xor shuffles) and rows split across workgroups, every
+// variant has 9 kernels (the `_part` kernels, which only sum, are shared
+// by a type's weighted and unweighted variants), all valid SPIR-V.
+// ALL: spirv.module @__spv__rms_kernels Logical GLSL450 requires #spirv.vce<v1.3, [{{.*}}GroupNonUniformShuffle{{.*}}]
+// ALL: spirv.GroupNonUniformShuffleXor <Subgroup>
+// ALL-COUNT-80: spirv.ExecutionMode @rms_norm_{{(f16|bf16|f32|f64)_(w|nw)(_v4)?_(lane|rows|reg|row|part|split)}}_eps0x3727c5ac "LocalSize", 64, 1, 1
+// ALL-NOT: spirv.ExecutionMode
 
 func.func @f32_w_static(%x: tensor<8x4096xf32>, %w: tensor<4096xf32>) -> tensor<8x4096xf32> {
   %i = tensor.empty() : tensor<8x4096xf32>
