@@ -321,24 +321,33 @@ static int runOnVulkan(ModuleOp module, StringRef name,
     // f16 on lavapipe: about 1.25x the elements per second).
     byDefault(options->integerF16Rounding, true);
   } else {
-    // A GPU: what bench/gpu/sweep.py found best on an H100 (subgroups of 32),
-    // given in GB/s against the previous defaults (two subgroups per
+    // A GPU: what bench/gpu/sweep.py found best on an H100 (subgroups of 32;
+    // GB/s, README), against the defaults before it (two subgroups per
     // workgroup, 16 units in registers, no `_lane` kernels, short rows up to
-    // 1024). Eight subgroups per workgroup and 4 units of a row in registers:
-    // 2048x4096 f32 2376 instead of 1677, bf16 2256 instead of 1371 (more
-    // registers cost occupancy: 1592 for 16 units at 256 invocations).
+    // 1024). Eight subgroups per workgroup: 2048x4096 f32 2376 instead of
+    // 1677, bf16 2256 instead of 1371.
     byDefault(options->workgroupSize,
               std::min<int64_t>(8 * std::max<int64_t>(subgroupSize, 8), 512));
-    byDefault(options->rowRegisters, 4);
-    // Rows of up to 64 elements one per invocation: 65536x64 f32 1225-1303
-    // instead of 416-582 with a subgroup per row. Eight lanes per row (so
-    // that neighbouring lanes read neighbouring units) for rows of up to
-    // 256 elements.
-    byDefault(options->rowLanes, std::min<int64_t>(8, subgroupSize));
+    // Up to 8 units of a row in registers (a kernel for a static row length
+    // holds what the row needs): 8192x8192 f32 2836 with 8 (2401 streamed),
+    // 2048x4096 2376 with 4 (1592 with 16: registers cost occupancy).
+    byDefault(options->rowRegisters, 8);
+    // Rows of up to 256 elements shared by up to 32 lanes (as many as they
+    // fill), the lanes reading neighbouring units: 65536x64 f32 2865 with 16
+    // lanes (189 with one, 416-582 with a subgroup per row), 16384x128 2231
+    // with 32 (1789-1796 with a subgroup per row), 8192x256 2176 (1928-1964).
+    // The lanes of a row must divide the workgroup.
+    int64_t lanes = std::min<int64_t>(32, subgroupSize);
+    while (lanes > 1 && options->workgroupSize % lanes != 0)
+      lanes /= 2;
+    byDefault(options->rowLanes, lanes);
     byDefault(options->invocationRowLimit, 256);
     // Rows of 1023 were faster with a workgroup each than with a subgroup
     // each: 864-1057 against 381-645 (at 64-256 invocations).
     byDefault(options->shortRowLimit, 512);
+    // Split rows in chunks of 4096 elements: 1x1048576 f32 1225 (1153 with
+    // 8192, 728 with 32768; 48 without splitting).
+    byDefault(options->splitChunk, 4096);
   }
   // A row of more than 65536 elements is split across workgroups, on any
   // device: one workgroup per row leaves the others idle (lavapipe, two

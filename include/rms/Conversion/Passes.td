@@ -41,6 +41,17 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
       four units per loop iteration (lavapipe caps an invocation at 65535
       loop iterations), then striding again to scale it.
 
+    - `_part` and `_split`, rows longer than `split-row-limit` (0, never,
+      by default; Vulkan only): chunks of `split-chunk` elements, a
+      workgroup per chunk; `_part` writes each chunk's sum of squares to a
+      buffer of partial sums (allocated by the host, one per chunk), then
+      `_split` adds its row's partial sums and scales its chunk.
+
+    For Vulkan, when n is static, the `_lane` kernel's rows take only the
+    lanes they fill (a power of two up to `row-lanes`) and the units they
+    need (`_lane_<lanes>x<units>`), and the `_reg` kernel's invocations the
+    units the row needs (`_reg_<units>`).
+
     On the long-row paths each subgroup adds its partials, its first lane
     publishes the sum in workgroup memory, the workgroup meets at one
     barrier, and every invocation adds the subgroups' sums in the same

@@ -149,6 +149,11 @@ struct KernelConfig {
   int64_t rowLanes = 1;
   /// Units per workgroup on the split paths.
   int64_t splitChunk = 0;
+  /// Units each invocation holds on the `InRegisters` and `PerInvocation`
+  /// paths when the kernel serves one static row length (0: as many as
+  /// the options allow), and the kernel name's mark of it.
+  int64_t heldUnits = 0;
+  std::string specialization;
 };
 
 static StringRef pathName(RowPath path) {
@@ -726,7 +731,8 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Value base = arith::MulIOp::create(b, group, units);
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
-      normalizeRow(x, w, y, base, n, s, registers, config.rowRegisters,
+      int64_t held = config.heldUnits ? config.heldUnits : config.rowRegisters;
+      normalizeRow(x, w, y, base, n, s, registers, held,
                    [&](Value partial) { return workgroupSum(partial, shared); });
       scf::YieldOp::create(b);
     });
@@ -796,8 +802,10 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Value base = arith::MulIOp::create(b, row, units);
       // The row is read once: its units fit the registers the limit
       // implies (up to 64 per invocation).
-      int64_t held = llvm::divideCeil(config.invocationRowLimit,
-                                      config.vectorWidth * lanes);
+      int64_t held = config.heldUnits
+                         ? config.heldUnits
+                         : llvm::divideCeil(config.invocationRowLimit,
+                                            config.vectorWidth * lanes);
       if (lanes == 1) {
         Stride s = stride(index(0), index(1), units);
         normalizeRow(x, w, y, base, n, s, Registers::Owned, held,
@@ -958,10 +966,11 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
   // One kernel per variant, vector width and path; epsilon is baked in, so
   // it is in the name.
   std::string name = llvm::formatv(
-      "rms_norm_{0}_{1}{2}_{3}_eps{4:x}", config.elementType,
+      "rms_norm_{0}_{1}{2}_{3}{4}_eps{5:x}", config.elementType,
       config.hasWeight ? "w" : "nw",
       config.vectorWidth > 1 ? "_v" + std::to_string(config.vectorWidth) : "",
-      pathName(config.path), llvm::bit_cast<uint32_t>(config.epsilon));
+      pathName(config.path), config.specialization,
+      llvm::bit_cast<uint32_t>(config.epsilon));
   if (auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name))
     return kernel;
   ImplicitLocOpBuilder kb(kernels.getLoc(), &getContext());
@@ -1143,15 +1152,38 @@ void ConvertRmsToGPUPass::runOnOperation() {
       config.invocationRowLimit = std::min(invocationRowLimit.getValue(),
                                            kMaxRowRegisters * width * rowLanes);
       auto launchPath = [&](RowPath path) {
-        config.path = path;
+        KernelConfig kernel = config;
+        kernel.path = path;
+        // A static row length on Vulkan: the `_lane` kernel's rows get the
+        // lanes they fill (a power of two, up to row-lanes) and the
+        // registers they need, the `_reg` kernel's invocations the registers
+        // the row needs (an H100 ran 8192x8192 f32 at 2836 GB/s with 8 and
+        // 2048x4096 at 2376 with 4, but 2048x4096 at 1592 with 16 and 8192
+        // rows streamed at 2401). Metal keeps one kernel per path: its
+        // manifest chooses kernels by the row length at run time.
+        if (!metal && !ShapedType::isDynamic(length) && length > 0) {
+          int64_t units = length / width;
+          if (path == RowPath::PerInvocation) {
+            kernel.rowLanes = std::min<int64_t>(
+                rowLanes, llvm::PowerOf2Ceil(static_cast<uint64_t>(units)));
+            kernel.heldUnits = llvm::divideCeil(units, kernel.rowLanes);
+            kernel.specialization = llvm::formatv(
+                "_{0}x{1}", kernel.rowLanes, kernel.heldUnits);
+          }
+          if (path == RowPath::InRegisters) {
+            kernel.heldUnits = llvm::divideCeil(units, workgroupSize);
+            kernel.specialization =
+                llvm::formatv("_{0}", kernel.heldUnits).str();
+          }
+        }
         Value groups = rows;
         if (path == RowPath::Short)
           groups = arith::CeilDivUIOp::create(b, rows,
                                               constant(rowsPerWorkgroup));
         if (path == RowPath::PerInvocation)
           groups = arith::CeilDivUIOp::create(
-              b, rows, constant(workgroupSize / rowLanes));
-        launch(b, op, getKernel(kernels, config), groups, rows, n);
+              b, rows, constant(workgroupSize / kernel.rowLanes));
+        launch(b, op, getKernel(kernels, kernel), groups, rows, n);
       };
       auto launchLong = [&]() {
         if (config.registerRowLimit == 0)
