@@ -1169,11 +1169,15 @@ void ConvertRmsToGPUPass::runOnOperation() {
             kernel.heldUnits = llvm::divideCeil(units, kernel.rowLanes);
             kernel.specialization = llvm::formatv(
                 "_{0}x{1}", kernel.rowLanes, kernel.heldUnits);
+            // The longest row it holds, as recorded on the kernel.
+            kernel.invocationRowLimit =
+                kernel.rowLanes * kernel.heldUnits * width;
           }
           if (path == RowPath::InRegisters) {
             kernel.heldUnits = llvm::divideCeil(units, workgroupSize);
             kernel.specialization =
                 llvm::formatv("_{0}", kernel.heldUnits).str();
+            kernel.registerRowLimit = workgroupSize * kernel.heldUnits * width;
           }
         }
         Value groups = rows;

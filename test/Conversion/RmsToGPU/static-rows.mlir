@@ -7,7 +7,8 @@
 // whose invocations hold the units the row needs, `_reg_<units>`. Dynamic
 // lengths keep the general kernels (row-lanes lanes, as many units as the
 // limits allow); so does Metal, whose manifest picks kernels by the row
-// length at run time.
+// length at run time. A specialized kernel records the longest row it holds
+// (rms.invocation_row_limit, rms.register_row_limit).
 
 // 64 elements = 16 vec4 units: 16 lanes of one unit each, 2 rows per
 // workgroup of 32, 50 workgroups for 100 rows.
@@ -24,7 +25,7 @@
 // CHECK: gpu.launch_func @rms_kernels::@rms_norm_f32_nw_v4_reg_eps0x3727c5ac
 
 // CHECK-LABEL: gpu.func @rms_norm_f32_w_v4_lane_16x1_eps0x3727c5ac(
-// CHECK-SAME: rms.path = "lane"{{.*}}rms.rows_per_workgroup = 2 : i64
+// CHECK-SAME: rms.invocation_row_limit = 64 : i64, rms.path = "lane"{{.*}}rms.rows_per_workgroup = 2 : i64
 // CHECK: %[[LANE:.*]] = arith.remui %{{.*}}, %c16
 // CHECK: %[[IN:.*]] = arith.cmpi ult, %[[LANE]]
 // CHECK: scf.if %[[IN]] -> (vector<4xf32>)
@@ -33,7 +34,7 @@
 // CHECK-NOT: gpu.shuffle
 // CHECK: gpu.return
 // CHECK-LABEL: gpu.func @rms_norm_f32_nw_v4_reg_12_eps0x3727c5ac(
-// CHECK-SAME: rms.path = "reg"
+// CHECK-SAME: rms.path = "reg", rms.register_row_limit = 1536 : i64
 // CHECK-COUNT-12: memref.load
 // CHECK-NOT: memref.load %arg0
 // CHECK: gpu.return
