@@ -67,10 +67,22 @@ static cl::opt<std::string> pipelineOptions(
     cl::desc("Options of the target's pipeline, as for rms-opt, e.g. "
              "\"tile-rows=4 nontemporal-bytes=0\""),
     cl::init(""));
+static cl::opt<bool> printPipeline(
+    "print-pipeline",
+    cl::desc("Print the pass pipeline it compiles with, options included (as "
+             "chosen for the device), on stderr"));
 static cl::opt<unsigned> benchmark(
     "benchmark", cl::desc("Timed repetitions after a warm-up; prints the "
                           "median time and GB/s"),
     cl::init(0));
+
+/// With --print-pipeline, prints `pm` as a textual pipeline on stderr.
+static void printPipelineIfAsked(PassManager &pm) {
+  if (!printPipeline)
+    return;
+  pm.printAsTextualPipeline(llvm::errs());
+  llvm::errs() << "\n";
+}
 
 /// Prints `rms-run: error: MESSAGE` and exits with status 1.
 [[noreturn]] static void fatal(const llvm::Twine &message) {
@@ -366,6 +378,7 @@ static int runOnVulkan(ModuleOp module, StringRef name,
       other.erase();
   PassManager pm(module.getContext());
   rms::buildSPIRVPipeline(pm, *options);
+  printPipelineIfAsked(pm);
   if (failed(pm.run(module)))
     fatal("compiling '" + inputFile + "' for vulkan failed");
   spirv::ModuleOp kernels;
@@ -484,6 +497,7 @@ int main(int argc, char **argv) {
     fatal("invalid --pipeline-options '" + pipelineOptions + "'");
   PassManager pm(&context);
   rms::buildCPUPipeline(pm, *options);
+  printPipelineIfAsked(pm);
   if (failed(pm.run(*module)))
     fatal("compiling '" + inputFile + "' for the cpu failed");
 
