@@ -6,8 +6,8 @@ scalars) and element types (read from the struct definitions), its
 threadgroup array has threads_per_threadgroup[0] floats
 (threadgroup_memory_bytes) and one barrier for long rows, none of either
 for short rows, the element type and vector width match the variant, a
-vectorized kernel requires n % width == 0 and a registers kernel n <= its
-register_row_limit, and the threadgroup count formula uses the kernel's
+vectorized kernel requires n % width == 0, a registers kernel n <= its
+register_row_limit and a tiny-row kernel n <= its invocation_row_limit, and the threadgroup count formula uses the kernel's
 rows_per_threadgroup.
 Prints one line per kernel; exits non-zero on any disagreement.
 """
@@ -53,6 +53,8 @@ for kernel in manifest["kernels"]:
     needs = [f"n % {width} == 0"] if width > 1 else []
     if kernel["path"] == "reg":
         needs.append(f"n <= {kernel['register_row_limit']}")
+    if kernel["path"] == "lane":
+        needs.append(f"n <= {kernel['invocation_row_limit']}")
     if kernel["requires"] != (" && ".join(needs) or "always"):
         problems.append(f"requires {kernel['requires']!r}, expected {needs}")
     rows = kernel["rows_per_threadgroup"]
