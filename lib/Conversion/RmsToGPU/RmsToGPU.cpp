@@ -223,6 +223,8 @@ private:
   /// The unit at `at` of `memref`, in the accumulator type.
   Value loadWide(Value memref, Value at) {
     Value v = memref::LoadOp::create(b, memref, ValueRange{at});
+    if (config.packHalves && config.elementType.isBF16())
+      return widenBF16Words(v);
     if (config.packHalves)
       v = vector::BitCastOp::create(
           b, cast<VectorType>(wide(storageType())), v);
@@ -230,10 +232,46 @@ private:
   }
   /// Stores `v` rounded to the stored element type at `at` of `memref`.
   void storeNarrow(Value v, Value memref, Value at) {
-    v = narrow(v);
-    if (config.packHalves)
+    if (config.packHalves && config.elementType.isBF16())
+      v = narrowBF16Words(v);
+    else
+      v = narrow(v);
+    if (config.packHalves && !config.elementType.isBF16())
       v = vector::BitCastOp::create(b, cast<VectorType>(bufferUnit()), v);
     memref::StoreOp::create(b, v, memref, ValueRange{at});
+  }
+  /// Four bf16 packed in two 32-bit words, widened to f32 in the words: the
+  /// low halves shifted up, the high halves masked (two operations per two
+  /// elements instead of a widening and a shift for each).
+  Value widenBF16Words(Value words) {
+    Value low = arith::ShLIOp::create(b, words, wordConstant(16));
+    Value high = arith::AndIOp::create(b, words, wordConstant(0xFFFF0000));
+    Value bits = vector::ShuffleOp::create(b, low, high, {0, 2, 1, 3});
+    return arith::BitcastOp::create(b, wide(accType), bits);
+  }
+  /// Four f32 rounded to bf16 (to nearest even, NaN kept quiet) and packed
+  /// in two 32-bit words: each result is left in the high half of its f32
+  /// bits, then the even elements shift down into the low halves.
+  Value narrowBF16Words(Value v) {
+    Value bits = arith::BitcastOp::create(b, wide(b.getI32Type()), v);
+    Value lsb = arith::AndIOp::create(
+        b, arith::ShRUIOp::create(b, bits, intConstant(16)), intConstant(1));
+    Value rounded = arith::AddIOp::create(
+        b, bits, arith::AddIOp::create(b, lsb, intConstant(0x7FFF)));
+    Value isNaN = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, v, v);
+    Value quietNaN = arith::OrIOp::create(b, bits, intConstant(0x00400000));
+    Value result = arith::SelectOp::create(b, isNaN, quietNaN, rounded);
+    Value even = vector::ShuffleOp::create(b, result, result, {0, 2});
+    Value odd = vector::ShuffleOp::create(b, result, result, {1, 3});
+    return arith::OrIOp::create(
+        b, arith::ShRUIOp::create(b, even, wordConstant(16)),
+        arith::AndIOp::create(b, odd, wordConstant(0xFFFF0000)));
+  }
+  /// `v` in each of the two 32-bit words of a packed unit.
+  Value wordConstant(int64_t v) {
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(VectorType::get({2}, b.getI32Type()),
+                                  b.getI32IntegerAttr(static_cast<int32_t>(v))));
   }
   /// Loaded elements in the accumulator type.
   Value widen(Value v) {

@@ -404,10 +404,11 @@ func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x
 
 // -----
 
-// bf16 travels as its bits (SPIR-V has no bf16; here in 32-bit words, as
-// 4 divides the static row length): the kernel widens by a shift into the
-// high half of an f32 and narrows by rounding the f32 bits to nearest even,
-// keeping NaN quiet.
+// bf16 travels as its bits (SPIR-V has no bf16; here in 32-bit words of two
+// elements, as 4 divides the static row length): the kernel widens in the
+// words, the low halves shifted up and the high halves masked, and narrows
+// by rounding the f32 bits to nearest even in the high half (NaN kept
+// quiet), then shifting the even elements down into the low halves.
 
 // CHECK-LABEL: func @norm_bf16
 // CHECK-NOT: scf.if
@@ -416,18 +417,25 @@ func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x
 // CHECK: gpu.launch_func @rms_kernels::@rms_norm_bf16_nw_v4_rows_eps0x3727c5ac blocks in (%c1, %c1, %c1) {{.*}} args(%[[XB]] : memref<?xvector<2xi32>>, %[[YB]] : memref<?xvector<2xi32>>, %c4 : index, %c64 : index)
 // CHECK-NOT: gpu.func @rms_norm_bf16_nw_{{row|reg}}
 // CHECK: gpu.func @rms_norm_bf16_nw_v4_rows_eps0x3727c5ac(
-// CHECK:   %[[HALVES:.*]] = vector.bitcast %{{.*}} : vector<2xi32> to vector<4xi16>
-// CHECK:   %[[WIDE:.*]] = arith.extui %[[HALVES]] : vector<4xi16> to vector<4xi32>
-// CHECK:   %[[HIGH:.*]] = arith.shli %[[WIDE]], %cst{{.*}} : vector<4xi32>
-// CHECK:   arith.bitcast %[[HIGH]] : vector<4xi32> to vector<4xf32>
-// CHECK:   %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<4xf32> to vector<4xi32>
-// CHECK:   %[[LSB:.*]] = arith.andi %{{.*}}, %cst{{.*}} : vector<4xi32>
-// CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %cst{{.*}} : vector<4xi32>
-// CHECK:   arith.addi %[[BITS]], %[[BIAS]] : vector<4xi32>
-// CHECK:   arith.cmpi ugt, %{{.*}}, %cst{{.*}} : vector<4xi32>
-// CHECK:   arith.select
-// CHECK:   %[[NARROW:.*]] = arith.trunci %{{.*}} : vector<4xi32> to vector<4xi16>
-// CHECK:   vector.bitcast %[[NARROW]] : vector<4xi16> to vector<2xi32>
+// CHECK:   %[[WORDS:.*]] = memref.load %{{.*}} : memref<?xvector<2xi32>>
+// CHECK:   %[[LOW:.*]] = arith.shli %[[WORDS]], %{{.*}} : vector<2xi32>
+// CHECK:   %[[HIGH:.*]] = arith.andi %[[WORDS]], %{{.*}} : vector<2xi32>
+// CHECK:   %[[ORDER:.*]] = vector.interleave %[[LOW]], %[[HIGH]] : vector<2xi32> -> vector<4xi32>
+// CHECK:   arith.bitcast %[[ORDER]] : vector<4xi32> to vector<4xf32>
+// CHECK:   %[[BITS:.*]] = arith.bitcast %[[SCALED:.*]] : vector<4xf32> to vector<4xi32>
+// CHECK:   %[[KEPT:.*]] = arith.shrui %[[BITS]], %{{.*}} : vector<4xi32>
+// CHECK:   %[[LSB:.*]] = arith.andi %[[KEPT]], %{{.*}} : vector<4xi32>
+// CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %{{.*}} : vector<4xi32>
+// CHECK:   %[[ROUNDED:.*]] = arith.addi %[[BITS]], %[[BIAS]] : vector<4xi32>
+// CHECK:   %[[NAN:.*]] = arith.cmpf uno, %[[SCALED]], %[[SCALED]] : vector<4xf32>
+// CHECK:   %[[QUIET:.*]] = arith.ori %[[BITS]], %{{.*}} : vector<4xi32>
+// CHECK:   %[[RESULT:.*]] = arith.select %[[NAN]], %[[QUIET]], %[[ROUNDED]]
+// CHECK:   %[[EVEN:.*]] = vector.shuffle %[[RESULT]], %[[RESULT]] [0, 2]
+// CHECK:   %[[ODD:.*]] = vector.shuffle %[[RESULT]], %[[RESULT]] [1, 3]
+// CHECK:   %[[DOWN:.*]] = arith.shrui %[[EVEN]], %{{.*}} : vector<2xi32>
+// CHECK:   %[[UP:.*]] = arith.andi %[[ODD]], %{{.*}} : vector<2xi32>
+// CHECK:   %[[PACKED:.*]] = arith.ori %[[DOWN]], %[[UP]] : vector<2xi32>
+// CHECK:   memref.store %[[PACKED]], %{{.*}} : memref<?xvector<2xi32>>
 func.func @norm_bf16(%x: memref<4x64xbf16>, %y: memref<4x64xbf16>) {
   rms.norm ins(%x : memref<4x64xbf16>) outs(%y : memref<4x64xbf16>) epsilon(1.0e-05)
   return
