@@ -432,6 +432,9 @@ int main(int argc, char **argv) {
   registry.insert<rms::RmsDialect>();
   rms::registerBufferizableOpInterfaceExternalModels(registry);
   MLIRContext context(registry);
+  // A compile error is one line (e.g. a bad --pipeline-options value), not
+  // that line followed by the whole module.
+  context.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);

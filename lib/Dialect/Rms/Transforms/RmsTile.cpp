@@ -40,6 +40,10 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
   using RmsTileBase::RmsTileBase;
 
   void runOnOperation() override {
+    if (tileRows < 0) {
+      getOperation()->emitError("rms-tile: tile-rows must be >= 0");
+      return signalPassFailure();
+    }
     SmallVector<NormOp> ops;
     getOperation().walk([&](NormOp op) {
       // Rank-1 norms are a single row, and a static dimension of 0 leaves

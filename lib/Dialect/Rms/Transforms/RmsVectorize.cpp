@@ -1027,6 +1027,25 @@ struct RmsVectorizePass
   using RmsVectorizeBase::RmsVectorizeBase;
 
   void runOnOperation() override {
+    auto optionError = [&](StringRef message) {
+      getOperation()->emitError("rms-vectorize: ") << message;
+      signalPassFailure();
+    };
+    if (vectorBits != 0 &&
+        (vectorBits < 8 || vectorBits > 4096 || !llvm::isPowerOf2_64(vectorBits)))
+      return optionError("vector-bits must be 0 or a power of two in [8, 4096]");
+    if (unroll < 1 || unroll > 64)
+      return optionError("unroll must be in [1, 64]");
+    if (block < 1)
+      return optionError("block must be >= 1");
+    if (nontemporalBytes < -1)
+      return optionError("nontemporal-bytes must be >= -1");
+    if (splitBytes < -1)
+      return optionError("split-bytes must be >= -1");
+    if (splitThreads < -1)
+      return optionError("split-threads must be >= -1");
+    if (fuseRows < -1 || fuseRows > 1)
+      return optionError("fuse-rows must be -1, 0 or 1");
     RewritePatternSet patterns(&getContext());
     VectorizeOptions options;
     options.vectorBits = vectorBits;

@@ -157,13 +157,15 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
-           "Bits of one vector register; 0 takes the host target's width "
-           "(512 with AVX-512, 256 with AVX, 128 otherwise)">,
+           "Bits of one vector register, a power of two from 8 to 4096; 0 "
+           "takes the host target's width (512 with AVX-512, 256 with AVX, "
+           "128 otherwise)">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"4",
-           "Independent vector accumulators (and vectors per iteration)">,
+           "Independent vector accumulators (and vectors per iteration), 1 "
+           "to 64">,
     Option<"block", "block", "int64_t", /*default=*/"8",
            "Unrolled iterations summed before they are added to the "
-           "compensated row sum">,
+           "compensated row sum (at least 1)">,
     Option<"nontemporalBytes", "nontemporal-bytes", "int64_t",
            /*default=*/"-1",
            "Outputs of at least this many bytes are written with streaming "
