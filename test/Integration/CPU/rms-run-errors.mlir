@@ -19,7 +19,11 @@
 // RUN: not rms-run %s --function=norm --input=@%t/x.npy --input=@%t/w.npy --output=@%t/no-such-dir/y.npy 2>&1 | FileCheck %s --check-prefix=WRITE
 // RUN: not rms-run %s --function=dynamic --input=@%t/x.npy --input=@%t/w7.npy 2>&1 | FileCheck %s --check-prefix=ROWLEN
 // RUN: not rms-run %s --function=indirect --input=@%t/x.npy --input=@%t/w7.npy 2>&1 | FileCheck %s --check-prefix=RUNTIME
+// RUN: not rms-run %s --function=norm --input=@%t/x.npy --input=@%t/w.npy --pipeline-options="unroll=0" 2>&1 | FileCheck %s --check-prefix=OPTION
 
+// OPTION: error: rms-vectorize: unroll must be in [1, 64]
+// OPTION-NOT: module
+// OPTION: rms-run: error: compiling '{{.*}}' for the cpu failed
 // SHAPE: rms-run: error: input 1: shape 7 does not match tensor<8xf32>
 // DTYPE: rms-run: error: input 0: dtype '<f8' does not match tensor<?x8xf32> (expected '<f4')
 // RANK: rms-run: error: input 0: shape 2x2x8 does not match tensor<?x8xf32>
