@@ -9,7 +9,12 @@
 # set GRIDS (sweep-GRIDS.log).
 #
 # Vulkan loader: if the machine has none, the .deb files in .gl (Debian's
-# libvulkan1 and the GL dispatch libraries) are unpacked into /.
+# libvulkan1 and the GL dispatch libraries) are unpacked into /. To fetch
+# them on a Debian machine, from the repository root:
+#   mkdir -p .gl /tmp/amd64/partial
+#   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
+#   apt-get $o update; (cd .gl && apt-get $o download libvulkan1 libegl1 \
+#     libglvnd0 libopengl0 libgl1 libglx0 libgles2)
 set -u
 python=${PYTHON:-python3}
 out=${OUT:-/tmp/rms/out}
