@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -29,7 +30,7 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   RmsTileOptions tile;
   tile.tileRows = options.tileRows;
   pm.addNestedPass<func::FuncOp>(createRmsTile(tile));
-  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 
   // 2. Bufferize the whole module, function boundaries included, with
   //    identity layouts so that the C interface sees plain row-major
@@ -75,8 +76,8 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   } else {
     pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
   }
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCSEPass());
 
   // 5. Down to the LLVM dialect. Public functions get `_mlir_ciface_`
   //    wrappers; strided metadata is expanded before memrefs are lowered so
@@ -98,5 +99,6 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  // Per function, so that functions are cleaned up in parallel.
+  pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
 }
