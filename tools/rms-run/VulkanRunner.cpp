@@ -3,9 +3,10 @@
 // Interprets the host code of `--rms-spirv-pipeline` (index arithmetic,
 // memref.alloc/dim/collapse_shape/cast, scf.if between kernels,
 // gpu.launch_func, return), records every launch into one command buffer
-// with a barrier between launches, and submits it. Buffers are host-visible
-// and coherent, which is what lavapipe has anyway and keeps the runner
-// small; scalar kernel arguments travel in 4-byte uniform buffers, as
+// with a barrier between launches, and submits it. Buffers live in device
+// memory; where the host cannot map it (a discrete GPU), inputs and results
+// travel through host-visible staging buffers, copied outside the timed
+// dispatches. Scalar kernel arguments travel in 4-byte uniform buffers, as
 // convert-rms-to-gpu declares them.
 //
 //===----------------------------------------------------------------------===//
@@ -65,6 +66,18 @@ static const char *resultName(VkResult result) {
                   resultName(vkResult) + ", " + llvm::Twine(int(vkResult)) +   \
                   ")");                                                        \
   } while (false)
+
+/// Records a memory barrier: writes of `written` access in stage `from` made
+/// available and visible to `access` in stage `to`.
+static void recordBarrier(VkCommandBuffer commands, VkPipelineStageFlags from,
+                          VkAccessFlags written, VkPipelineStageFlags to,
+                          VkAccessFlags access) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = written;
+  barrier.dstAccessMask = access;
+  vkCmdPipelineBarrier(commands, from, to, 0, 1, &barrier, 0, nullptr, 0,
+                       nullptr);
+}
 
 namespace {
 /// A buffer holding the elements of one memref, in the device's own memory.
@@ -382,33 +395,24 @@ Error VulkanRunner::Impl::copyStaging(ArrayRef<unsigned> ids, bool toDevice) {
       staged.push_back(&buffers[id]);
   if (staged.empty())
     return Error::success();
-  auto barrier = [](VkCommandBuffer commands, VkPipelineStageFlags from,
-                    VkAccessFlags written, VkPipelineStageFlags to,
-                    VkAccessFlags access) {
-    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    barrier.srcAccessMask = written;
-    barrier.dstAccessMask = access;
-    vkCmdPipelineBarrier(commands, from, to, 0, 1, &barrier, 0, nullptr, 0,
-                         nullptr);
-  };
   return submitOnce([&](VkCommandBuffer commands) {
     const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                                transfer = VK_PIPELINE_STAGE_TRANSFER_BIT;
     if (!toDevice)
-      barrier(commands, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
-              VK_ACCESS_TRANSFER_READ_BIT);
+      recordBarrier(commands, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
+                    VK_ACCESS_TRANSFER_READ_BIT);
     for (const Buffer *b : staged) {
       VkBufferCopy region{0, 0, b->bytes};
       vkCmdCopyBuffer(commands, toDevice ? b->staging : b->buffer,
                       toDevice ? b->buffer : b->staging, 1, &region);
     }
     if (toDevice)
-      barrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, compute,
-              VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_UNIFORM_READ_BIT |
-                  VK_ACCESS_SHADER_WRITE_BIT);
+      recordBarrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, compute,
+                    VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_UNIFORM_READ_BIT |
+                        VK_ACCESS_SHADER_WRITE_BIT);
     else
-      barrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT,
-              VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+      recordBarrier(commands, transfer, VK_ACCESS_TRANSFER_WRITE_BIT,
+                    VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   });
 }
 
@@ -822,11 +826,8 @@ VulkanRunner::run(func::FuncOp func, spirv::ModuleOp kernels,
   vkCmdResetQueryPool(commands, queries, 0, 2);
   // Shader writes made available to `stage`'s `access`.
   auto barrier = [&](VkPipelineStageFlags stage, VkAccessFlags access) {
-    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-    barrier.dstAccessMask = access;
-    vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+    recordBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                  VK_ACCESS_SHADER_WRITE_BIT, stage, access);
   };
   vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries, 0);
   for (auto [i, d] : llvm::enumerate(dispatches)) {
