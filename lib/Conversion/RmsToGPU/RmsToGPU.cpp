@@ -151,10 +151,17 @@ struct KernelConfig {
   int64_t splitChunk = 0;
   /// Units each invocation holds on the `InRegisters` and `PerInvocation`
   /// paths when the kernel serves one static row length (0: as many as
-  /// the options allow), and the kernel name's mark of it.
+  /// the options allow).
   int64_t heldUnits = 0;
-  std::string specialization;
 };
+
+/// The type sums are kept in: f64 for f64 data, f32 for the others.
+static FloatType accumulatorType(Type elementType) {
+  MLIRContext *ctx = elementType.getContext();
+  if (elementType.isF64())
+    return Float64Type::get(ctx);
+  return Float32Type::get(ctx);
+}
 
 static StringRef pathName(RowPath path) {
   switch (path) {
@@ -179,7 +186,7 @@ class KernelBuilder {
 public:
   KernelBuilder(ImplicitLocOpBuilder &b, const KernelConfig &config)
       : b(b), config(config) {
-    accType = config.elementType.isF64() ? b.getF64Type() : b.getF32Type();
+    accType = accumulatorType(config.elementType);
   }
 
   gpu::GPUFuncOp build(StringRef name);
@@ -270,8 +277,9 @@ private:
   /// `v` in each of the two 32-bit words of a packed unit.
   Value wordConstant(int64_t v) {
     return arith::ConstantOp::create(
-        b, DenseElementsAttr::get(VectorType::get({2}, b.getI32Type()),
-                                  b.getI32IntegerAttr(static_cast<int32_t>(v))));
+        b,
+        DenseElementsAttr::get(VectorType::get({2}, b.getI32Type()),
+                               b.getI32IntegerAttr(static_cast<int32_t>(v))));
   }
   /// Loaded elements in the accumulator type.
   Value widen(Value v) {
@@ -539,8 +547,9 @@ Value KernelBuilder::addAcrossLanes(Value partial) {
   // size for the SPIR-V lowering, which ignores it otherwise: the offsets
   // stay below `rowLanes`, which the subgroup holds a multiple of.
   Value width = arith::ConstantOp::create(
-      b, b.getI32IntegerAttr(
-             spirv::getDefaultResourceLimits(b.getContext()).getSubgroupSize()));
+      b,
+      b.getI32IntegerAttr(
+          spirv::getDefaultResourceLimits(b.getContext()).getSubgroupSize()));
   for (int64_t offset = config.rowLanes / 2; offset >= 1; offset /= 2) {
     auto other = gpu::ShuffleOp::create(
         b, partial,
@@ -713,12 +722,20 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
     rowsPerWorkgroup = config.workgroupSize / config.rowLanes;
   func->setAttr(kPathAttr, b.getStringAttr(pathName(config.path)));
   func->setAttr(kRowsPerWorkgroupAttr, b.getI64IntegerAttr(rowsPerWorkgroup));
+  // A kernel for one static row length records the longest row it holds.
+  int64_t invocationRowLimit = config.invocationRowLimit;
+  int64_t registerRowLimit = config.registerRowLimit;
+  if (config.heldUnits && config.path == RowPath::PerInvocation)
+    invocationRowLimit =
+        config.rowLanes * config.heldUnits * config.vectorWidth;
+  if (config.heldUnits && config.path == RowPath::InRegisters)
+    registerRowLimit =
+        config.workgroupSize * config.heldUnits * config.vectorWidth;
   func->setAttr(kInvocationRowLimitAttr,
-                b.getI64IntegerAttr(config.invocationRowLimit));
+                b.getI64IntegerAttr(invocationRowLimit));
   func->setAttr(kShortRowLimitAttr,
                 b.getI64IntegerAttr(config.shortRowLimit));
-  func->setAttr(kRegisterRowLimitAttr,
-                b.getI64IntegerAttr(config.registerRowLimit));
+  func->setAttr(kRegisterRowLimitAttr, b.getI64IntegerAttr(registerRowLimit));
   // Binding i of set 0 for argument i; the sizes in uniform buffers.
   for (auto [i, type] : llvm::enumerate(args)) {
     std::optional<spirv::StorageClass> storage;
@@ -770,8 +787,9 @@ gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
       Stride s = stride(gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                         index(config.workgroupSize), units);
       int64_t held = config.heldUnits ? config.heldUnits : config.rowRegisters;
-      normalizeRow(x, w, y, base, n, s, registers, held,
-                   [&](Value partial) { return workgroupSum(partial, shared); });
+      normalizeRow(
+          x, w, y, base, n, s, registers, held,
+          [&](Value partial) { return workgroupSum(partial, shared); });
       scf::YieldOp::create(b);
     });
   };
@@ -994,21 +1012,25 @@ private:
   /// Launches `kernel` on the operands of `op`, `groups` workgroups (a
   /// second grid dimension takes those beyond 65535).
   void launch(ImplicitLocOpBuilder &b, NormOp op, gpu::GPUFuncOp kernel,
-              Value groups, Value rows, Value n, Value partials = Value(),
-              bool scales = true);
+              Value groups, Value rows, Value n, Value partials = Value());
 };
 } // namespace
 
 gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
                                               const KernelConfig &config) {
   // One kernel per variant, vector width and path; epsilon is baked in, so
-  // it is in the name.
+  // it is in the name, and so are the lanes and units of a kernel for one
+  // static row length (`_lane_<lanes>x<units>`, `_reg_<units>`).
+  std::string held;
+  if (config.heldUnits && config.path == RowPath::PerInvocation)
+    held = llvm::formatv("_{0}x{1}", config.rowLanes, config.heldUnits);
+  else if (config.heldUnits)
+    held = llvm::formatv("_{0}", config.heldUnits);
   std::string name = llvm::formatv(
       "rms_norm_{0}_{1}{2}_{3}{4}_eps{5:x}", config.elementType,
       config.hasWeight ? "w" : "nw",
       config.vectorWidth > 1 ? "_v" + std::to_string(config.vectorWidth) : "",
-      pathName(config.path), config.specialization,
-      llvm::bit_cast<uint32_t>(config.epsilon));
+      pathName(config.path), held, llvm::bit_cast<uint32_t>(config.epsilon));
   if (auto kernel = kernels.lookupSymbol<gpu::GPUFuncOp>(name))
     return kernel;
   ImplicitLocOpBuilder kb(kernels.getLoc(), &getContext());
@@ -1018,11 +1040,13 @@ gpu::GPUFuncOp ConvertRmsToGPUPass::getKernel(gpu::GPUModuleOp kernels,
 
 void ConvertRmsToGPUPass::launch(ImplicitLocOpBuilder &b, NormOp op,
                                  gpu::GPUFuncOp kernel, Value groups,
-                                 Value rows, Value n, Value partials,
-                                 bool scales) {
+                                 Value rows, Value n, Value partials) {
   // The kernel's arguments: x, [weight,] y, rows, n; the split kernels take
-  // the partial sums before rows, and the one that only sums neither the
-  // weight nor y.
+  // the partial sums before rows, and the one that only sums (`_part`)
+  // neither the weight nor y.
+  bool scales =
+      kernel->getAttrOfType<StringAttr>(kPathAttr).getValue() !=
+      pathName(RowPath::SplitSums);
   ArrayRef<Type> args = kernel.getArgumentTypes();
   SmallVector<Value> operands = {flatten(b, op.getInput(), args.front())};
   if (scales && op.getWeight())
@@ -1205,18 +1229,9 @@ void ConvertRmsToGPUPass::runOnOperation() {
             kernel.rowLanes = std::min<int64_t>(
                 rowLanes, llvm::PowerOf2Ceil(static_cast<uint64_t>(units)));
             kernel.heldUnits = llvm::divideCeil(units, kernel.rowLanes);
-            kernel.specialization = llvm::formatv(
-                "_{0}x{1}", kernel.rowLanes, kernel.heldUnits);
-            // The longest row it holds, as recorded on the kernel.
-            kernel.invocationRowLimit =
-                kernel.rowLanes * kernel.heldUnits * width;
           }
-          if (path == RowPath::InRegisters) {
+          if (path == RowPath::InRegisters)
             kernel.heldUnits = llvm::divideCeil(units, workgroupSize);
-            kernel.specialization =
-                llvm::formatv("_{0}", kernel.heldUnits).str();
-            kernel.registerRowLimit = workgroupSize * kernel.heldUnits * width;
-          }
         }
         Value groups = rows;
         if (path == RowPath::Short)
@@ -1258,17 +1273,16 @@ void ConvertRmsToGPUPass::runOnOperation() {
         Value groups = arith::MulIOp::create(
             b, rows,
             arith::CeilDivUIOp::create(b, units, constant(config.splitChunk)));
-        Type accType = config.elementType.isF64() ? b.getF64Type()
-                                                  : b.getF32Type();
         Value partials = memref::AllocOp::create(
-            b, MemRefType::get({ShapedType::kDynamic}, accType),
+            b,
+            MemRefType::get({ShapedType::kDynamic},
+                            accumulatorType(config.elementType)),
             ValueRange{groups});
         // The sums need no weight: one kernel for both variants.
         KernelConfig sums = config;
         sums.path = RowPath::SplitSums;
         sums.hasWeight = false;
-        launch(b, op, getKernel(kernels, sums), groups, rows, n, partials,
-               /*scales=*/false);
+        launch(b, op, getKernel(kernels, sums), groups, rows, n, partials);
         config.path = RowPath::SplitScale;
         launch(b, op, getKernel(kernels, config), groups, rows, n, partials);
         memref::DeallocOp::create(b, partials);

@@ -1031,9 +1031,10 @@ struct RmsVectorizePass
       getOperation()->emitError("rms-vectorize: ") << message;
       signalPassFailure();
     };
-    if (vectorBits != 0 &&
-        (vectorBits < 8 || vectorBits > 4096 || !llvm::isPowerOf2_64(vectorBits)))
-      return optionError("vector-bits must be 0 or a power of two in [8, 4096]");
+    if (vectorBits != 0 && (vectorBits < 8 || vectorBits > 4096 ||
+                            !llvm::isPowerOf2_64(vectorBits)))
+      return optionError(
+          "vector-bits must be 0 or a power of two in [8, 4096]");
     if (unroll < 1 || unroll > 64)
       return optionError("unroll must be in [1, 64]");
     if (block < 1)
