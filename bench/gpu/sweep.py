@@ -25,7 +25,7 @@ OPTIONS = [
     ((1000, 1023, "f32"), dict(SHORT, **{"short-row-limit": [512, 1024]})),
 ]
 TINY = {"invocation-row-limit": [256]}
-LANES = [
+PATHS = [
     ((65536, 64, "f32"), dict(TINY, **{"row-lanes": [1, 2, 4, 8, 16]})),
     ((16384, 128, "f32"), {"invocation-row-limit": [0, 256], "row-lanes": [4, 8, 16, 32]}),
     ((16384, 128, "bf16"), dict(TINY, **{"row-lanes": [4, 8, 16]})),
@@ -34,7 +34,7 @@ LANES = [
     ((2048, 4096, "bf16"), {"pack-halves": ["true", "false"], "vector-width": [2, 4]}),
     ((8192, 8192, "f32"), {"row-registers": [4, 8]}),
 ]
-GRIDS = {"options": OPTIONS, "paths": LANES}
+GRIDS = {"options": OPTIONS, "paths": PATHS}
 
 
 def main():

@@ -96,7 +96,7 @@ class Torch:
         torch.cuda.synchronize()
         return statistics.median(s.elapsed_time(e) for s, e in zip(starts, ends)) * 1e-3
 
-    def measure(self, r, n, dtype, xs, ws, ref):
+    def measure(self, n, dtype, xs, ws, ref):
         """{what: (GB/s, max error, within tolerance)} for torch's calls,
         and the copy's GB/s."""
         x, w = self.tensor(xs, dtype), self.tensor(ws, dtype)
@@ -154,7 +154,7 @@ def main():
         theirs, copy = {}, float("nan")
         if peer is not None:
             try:
-                theirs, copy = peer.measure(r, n, dtype, xs, ws, ref)
+                theirs, copy = peer.measure(n, dtype, xs, ws, ref)
             except Exception:
                 traceback.print_exc()
         t = theirs.get("torch", (float("nan"), "-", True))
