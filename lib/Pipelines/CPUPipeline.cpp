@@ -57,6 +57,7 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.splitThreads =
       options.threads ? static_cast<int64_t>(options.numThreads) : 1;
   vectorizeOptions.fuseRows = options.fuseRows;
+  vectorizeOptions.avx512BF16 = options.avx512BF16;
   pm.addPass(createRmsVectorize(vectorizeOptions));
   // Upstream linalg ops written around the norm become plain loops.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -37,7 +37,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> nontemporalBytes{
       *this, "nontemporal-bytes",
       llvm::cl::desc("Outputs of at least this many bytes use streaming "
-                     "stores (0: never, -1: half the host's last-level cache)"),
+                     "stores (0: never, -1: the host's L2 cache size)"),
       llvm::cl::init(-1)};
   PassOptions::Option<int64_t> splitBytes{
       *this, "split-bytes",
@@ -48,6 +48,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "fuse-rows",
       llvm::cl::desc("Scale each row in the sweep that sums the squares of "
                      "the next one: 1 always, 0 never, -1 for f16 and bf16"),
+      llvm::cl::init(-1)};
+  PassOptions::Option<int64_t> avx512BF16{
+      *this, "avx512-bf16",
+      llvm::cl::desc("Narrow f32 to bf16 two vectors at a time with "
+                     "vcvtne2ps2bf16: 1 yes, 0 no, -1 where the host has "
+                     "AVX512-BF16"),
       llvm::cl::init(-1)};
   PassOptions::Option<bool> threads{
       *this, "threads",

@@ -8,6 +8,7 @@
 // RUN: not rms-opt %s --rms-vectorize="split-bytes=-2" 2>&1 | FileCheck %s --check-prefix=SPLIT
 // RUN: not rms-opt %s --rms-vectorize="split-threads=-2" 2>&1 | FileCheck %s --check-prefix=THREADS
 // RUN: not rms-opt %s --rms-vectorize="fuse-rows=2" 2>&1 | FileCheck %s --check-prefix=FUSE
+// RUN: not rms-opt %s --rms-vectorize="avx512-bf16=2" 2>&1 | FileCheck %s --check-prefix=BF16
 // RUN: not rms-opt %s --rms-cpu-pipeline="unroll=0" 2>&1 | FileCheck %s --check-prefix=UNROLL
 
 // The CPU passes' options are checked, each with one error: none is
@@ -20,6 +21,7 @@
 // SPLIT: error: rms-vectorize: split-bytes must be >= -1
 // THREADS: error: rms-vectorize: split-threads must be >= -1
 // FUSE: error: rms-vectorize: fuse-rows must be -1, 0 or 1
+// BF16: error: rms-vectorize: avx512-bf16 must be -1, 0 or 1
 
 func.func @norm(%x: memref<2x8xf32>, %y: memref<2x8xf32>) {
   rms.norm ins(%x : memref<2x8xf32>) outs(%y : memref<2x8xf32>) epsilon(1.0e-05)

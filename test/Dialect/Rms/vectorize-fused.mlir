@@ -34,14 +34,14 @@
 // CHECK:         scf.for {{.*}} step %c16 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:           %[[N0:.*]] = vector.load %[[X]][%[[NEXT]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
 // CHECK:           %[[W0:.*]] = arith.extf %[[N0]]
+// CHECK:           vector.fma %[[W0]], %[[W0]]
+// CHECK:           vector.load %[[X]][%[[NEXT]], %{{.*}}]
 // CHECK:           %[[C0:.*]] = vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
 // CHECK:           %[[E0:.*]] = arith.extf %[[C0]]
 // CHECK:           arith.mulf %[[E0]], %[[SCALE]]
 // CHECK:           arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
-// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
-// CHECK:           vector.fma %[[W0]], %[[W0]]
-// CHECK:           vector.load %[[X]][%[[NEXT]], %{{.*}}]
-// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}]
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xf16>, vector<8xf16>
 // CHECK:         math.absf
 // CHECK:         arith.select
 // CHECK:       %[[NEXTSUM:.*]] = vector.reduction <add>
@@ -50,14 +50,24 @@
 // CHECK:   memref.dealloc
 // With streaming stores (outputs of at least nontemporal-bytes): the
 // unrolled stores of row r are nontemporal, and the row after the next one,
-// min(r + 2, last), is prefetched into L2 as row r + 1 is summed.
+// min(r + 2, last), is prefetched into L2 as row r + 1 is summed. The 16-bit
+// results of two vectors are joined into one that fills a register (32
+// bytes here), and (on x86, whose LLVM backend streams no f16/bf16 vectors)
+// stored as 32-bit words kept integers by an empty inline asm.
 // STREAM-LABEL: func @fused_f16
 // STREAM:   scf.for %[[R:.*]] = %c0 to %{{.*}} step %c1 iter_args
 // STREAM:     %[[AFTER2:.*]] = arith.addi %[[R]], %c2
 // STREAM:     %[[PREFETCHED:.*]] = arith.minui %[[AFTER2]], %{{.*}}
 // STREAM:     scf.if %{{.*}} -> (f32) {
-// STREAM:       vector.store %{{.*}}, %{{.*}}[%[[R]], %{{.*}}] {alignment = 16 : i64, nontemporal = true}
-// STREAM:       memref.prefetch %{{.*}}[%[[PREFETCHED]], %{{.*}}], read, locality<2>, data
+// STREAM:       scf.for {{.*}} step %c16 iter_args
+// STREAM:         %[[LO:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// STREAM:         %[[HI:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// STREAM:         %[[BOTH:.*]] = vector.shuffle %[[LO]], %[[HI]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xf16>, vector<8xf16>
+// STREAM:         %[[WORDS:.*]] = vector.bitcast %[[BOTH]] : vector<16xf16> to vector<8xi32>
+// STREAM:         %[[KEPT:.*]] = llvm.inline_asm "", "=v,0" %[[WORDS]] : (vector<8xi32>) -> vector<8xi32>
+// STREAM:         %[[AT:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr
+// STREAM:         llvm.store %[[KEPT]], %[[AT]] {alignment = 32 : i64, nontemporal} : vector<8xi32>, !llvm.ptr
+// STREAM:         memref.prefetch %{{.*}}[%[[PREFETCHED]], %{{.*}}], read, locality<2>, data
 func.func @fused_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>) {
   rms.norm ins(%x, %w : memref<?x?xf16>, memref<?xf16>) outs(%y : memref<?x?xf16>) epsilon(1.0e-05)
   return
@@ -84,7 +94,8 @@ func.func @two_sweeps_f32(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // bf16: the unrolled sums read the next row two vectors at a time as 32-bit
 // words of two elements and widen them in lane (a shift for the first, a
 // mask for the second) instead of extending each vector, while the row
-// being scaled is read and stored one vector at a time.
+// being scaled is read and stored one vector at a time (with 256-bit
+// vectors; for 512-bit ones on AVX512-BF16 see below).
 
 // CHECK-LABEL: func @fused_bf16_words
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xbf16>, %{{.*}}: memref<?xbf16>, %[[Y:.*]]: memref<?x?xbf16>)
@@ -92,18 +103,48 @@ func.func @two_sweeps_f32(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // CHECK:       scf.for {{.*}} step %c16 iter_args(%[[A0:.*]] = %{{.*}}, %[[A1:.*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:         %[[RAW:.*]] = vector.load %[[X]][%{{.*}}, %{{.*}}] : memref<?x?xbf16>, vector<16xbf16>
 // CHECK:         %[[WORDS:.*]] = vector.bitcast %[[RAW]] : vector<16xbf16> to vector<8xi32>
-// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
-// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
-// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
-// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
 // CHECK:         %[[LOW:.*]] = arith.shli %[[WORDS]], %cst{{.*}} : vector<8xi32>
 // CHECK:         %[[HIGH:.*]] = arith.andi %[[WORDS]], %cst{{.*}} : vector<8xi32>
 // CHECK:         %[[FIRST:.*]] = arith.bitcast %[[LOW]] : vector<8xi32> to vector<8xf32>
 // CHECK:         %[[SECOND:.*]] = arith.bitcast %[[HIGH]] : vector<8xi32> to vector<8xf32>
 // CHECK:         %[[S0:.*]] = vector.fma %[[FIRST]], %[[FIRST]], %[[A0]]
 // CHECK:         %[[S1:.*]] = vector.fma %[[SECOND]], %[[SECOND]], %[[A1]]
+// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.load %[[X]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
 // CHECK:         scf.yield %[[S0]], %[[S1]]
 func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
+  rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// With 512-bit vectors and AVX512-BF16 (avx512-bf16=1; by default where the
+// host has it), one vcvtne2ps2bf16 rounds two f32 vectors (its first
+// operand fills the high half) and one store writes their 32 bf16, a cache
+// line; with avx512-bf16=0 each vector is rounded by arith.truncf and stored
+// alone.
+
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 avx512-bf16=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=PAIRS
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 avx512-bf16=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SINGLE
+// PAIRS-LABEL: func @bf16_pairs
+// PAIRS:       scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args
+// PAIRS:         scf.for {{.*}} step %c32 iter_args
+// PAIRS:           %[[X0:.*]] = arith.mulf %{{.*}}, %[[SCALE:.*]] : vector<16xf32>
+// PAIRS:           %[[FIRST:.*]] = arith.mulf %[[X0]], %{{.*}} : vector<16xf32>
+// PAIRS:           %[[X1:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : vector<16xf32>
+// PAIRS:           %[[SECOND:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<16xf32>
+// PAIRS:           %[[BOTH:.*]] = llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"(%[[SECOND]], %[[FIRST]]) : (vector<16xf32>, vector<16xf32>) -> vector<32xbf16>
+// PAIRS:           vector.store %[[BOTH]], %{{.*}} : memref<?x?xbf16>, vector<32xbf16>
+// PAIRS-NOT:       arith.truncf %{{.*}} : vector<16xf32>
+// PAIRS:           scf.yield
+// SINGLE-LABEL: func @bf16_pairs
+// SINGLE-NOT:      llvm.call_intrinsic
+// SINGLE:          arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// SINGLE:          vector.store %{{.*}} : memref<?x?xbf16>, vector<16xbf16>
+func.func @bf16_pairs(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
   rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
   return
 }

@@ -6,7 +6,7 @@
 // with, each pass with its options: the defaults, or what
 // --pipeline-options set.
 // CHECK: rms-tile{tile-rows=0}
-// CHECK: rms-vectorize{block=8 fuse-rows=-1 nontemporal-bytes=-1 split-bytes=-1 split-threads=0 unroll=4 vector-bits=0}
+// CHECK: rms-vectorize{avx512-bf16=-1 block=8 fuse-rows=-1 nontemporal-bytes=-1 split-bytes=-1 split-threads=0 unroll=4 vector-bits=0}
 // CHECK: convert-scf-to-openmp
 // SET: rms-tile{tile-rows=4}
 // SET: rms-vectorize{{{.*}}split-threads=1{{.*}}}

@@ -41,6 +41,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <limits>
+#include <numeric>
 
 namespace mlir::rms {
 #define GEN_PASS_DEF_RMSVECTORIZE
@@ -50,16 +51,19 @@ namespace mlir::rms {
 using namespace mlir;
 using namespace mlir::rms;
 
+/// Whether the host CPU has `feature` (an LLVM feature name).
+static bool hostHasFeature(StringRef feature) {
+  static const llvm::StringMap<bool> features =
+      llvm::sys::getHostCPUFeatures();
+  return features.lookup(feature);
+}
+
 int64_t mlir::rms::getHostVectorBits() {
-  static const int64_t bits = [] {
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    if (features.lookup("avx512f"))
-      return 512;
-    if (features.lookup("avx"))
-      return 256;
-    return 128;
-  }();
-  return bits;
+  if (hostHasFeature("avx512f"))
+    return 512;
+  if (hostHasFeature("avx"))
+    return 256;
+  return 128;
 }
 
 /// Reads the size of the data cache of `level` (the largest for 0) of cpu0
@@ -102,14 +106,13 @@ VectorizeOptions VectorizeOptions::resolvedForHost() const {
   VectorizeOptions resolved = *this;
   if (resolved.vectorBits <= 0)
     resolved.vectorBits = getHostVectorBits();
-  if (resolved.nontemporalBytes < 0) {
-    int64_t llc = getHostCacheBytes(/*level=*/0);
-    resolved.nontemporalBytes = llc > 0 ? llc / 2 : 16 << 20;
-  }
-  if (resolved.splitBytes < 0) {
-    int64_t l2 = getHostCacheBytes(/*level=*/2);
+  int64_t l2 = getHostCacheBytes(/*level=*/2);
+  if (resolved.nontemporalBytes < 0)
+    resolved.nontemporalBytes = l2 > 0 ? l2 : 1 << 20;
+  if (resolved.avx512BF16 < 0)
+    resolved.avx512BF16 = hostHasFeature("avx512bf16");
+  if (resolved.splitBytes < 0)
     resolved.splitBytes = l2 > 0 ? l2 : 1 << 20;
-  }
   return resolved;
 }
 
@@ -229,10 +232,33 @@ private:
   /// at `column` of the row at `nextRow`.
   void prefetchNextRow(Value column);
   Value scaleOf(Value sum);
-  /// Stores `trunc(ext(x) * scale * ext(w))` for the `lanes` columns at
-  /// `column` of the row at `rowIndices` (masked if `mask`).
+  /// Whether one instruction rounds two f32 vectors to one of bf16
+  /// (AVX512-BF16's `vcvtne2ps2bf16`, 512-bit vectors).
+  bool narrowsPairs() {
+    return opts.avx512BF16 > 0 && elementType.isBF16() && accType.isF32() &&
+           lanes == 16;
+  }
+  /// How many vectors of results the unrolled loops narrow and store as
+  /// one: for 16-bit elements two, whose halves fill a vector register (a
+  /// cache line with AVX-512), where streaming stores then write whole
+  /// lines or one instruction narrows both; one otherwise (a shuffle would
+  /// join them).
+  int64_t storeGroup(bool nontemporal) {
+    bool halves = 2 * elementBytes * 8 == accType.getWidth() && unroll % 2 == 0;
+    return halves && (nontemporal || narrowsPairs()) ? 2 : 1;
+  }
+  /// `parts`, vectors of consecutive columns in the accumulator type,
+  /// rounded to the element type as one vector.
+  Value narrow(ArrayRef<Value> parts);
+  /// Stores `trunc(ext(x) * scale * ext(w))` for the `group * lanes` columns
+  /// at `column` of the row at `rowIndices` as one vector; a single vector
+  /// may be masked (`mask`).
   void storeScaled(ValueRange rowIndices, Value column, Value mask,
-                   Value scaleVector, bool nontemporal);
+                   Value scaleVector, bool nontemporal, int64_t group = 1);
+  /// Stores the `unroll` vectors of the unrolled iteration at `column`,
+  /// `storeGroup(nontemporal)` at a time.
+  void storeScaledUnrolled(ValueRange rowIndices, Value column,
+                           Value scaleVector, bool nontemporal);
   Value scaleRowAndSumNext(ValueRange rowIndices, ValueRange nextIndices,
                            Value scale, bool nontemporal);
   Value scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
@@ -262,6 +288,9 @@ private:
     SmallVector<Value> strides;
   };
   Address addressOf(Value memref);
+  /// The address, as an index, of the element at `rowIndices` and `column`.
+  Value byteAddress(const Address &address, ValueRange rowIndices,
+                    Value column);
   Value alignedStart(const Address &address, ValueRange rowIndices,
                      Value begin, Value end);
   void maskedRange(Value from, Value to, ValueRange init,
@@ -297,12 +326,7 @@ RowEmitter::Address RowEmitter::addressOf(Value memref) {
 /// there, so that their vectors do not straddle lines.
 Value RowEmitter::alignedStart(const Address &address, ValueRange rowIndices,
                                Value begin, Value end) {
-  Value element = arith::AddIOp::create(b, address.offset, begin);
-  for (auto [i, stride] : llvm::zip(rowIndices, address.strides))
-    element = arith::AddIOp::create(b, element,
-                                    arith::MulIOp::create(b, i, stride));
-  Value byte = arith::AddIOp::create(
-      b, address.pointer, arith::MulIOp::create(b, element, index(elementBytes)));
+  Value byte = byteAddress(address, rowIndices, begin);
   Value toLine = arith::RemUIOp::create(
       b,
       arith::SubIOp::create(b, index(kLineBytes),
@@ -310,6 +334,16 @@ Value RowEmitter::alignedStart(const Address &address, ValueRange rowIndices,
       index(kLineBytes));
   Value head = arith::DivUIOp::create(b, toLine, index(elementBytes));
   return arith::MinUIOp::create(b, arith::AddIOp::create(b, begin, head), end);
+}
+
+Value RowEmitter::byteAddress(const Address &address, ValueRange rowIndices,
+                              Value column) {
+  Value element = arith::AddIOp::create(b, address.offset, column);
+  for (auto [i, stride] : llvm::zip(rowIndices, address.strides))
+    element = arith::AddIOp::create(b, element,
+                                    arith::MulIOp::create(b, i, stride));
+  return arith::AddIOp::create(
+      b, address.pointer, arith::MulIOp::create(b, element, index(elementBytes)));
 }
 
 /// Runs `body(column, mask, carried)` over [from, to) one masked vector at a
@@ -548,23 +582,92 @@ Value RowEmitter::scaleOf(Value sum) {
 /// fence makes them visible before the op ends. With `backward`, the unrolled
 /// part runs in blocks from the end of the range to its start.
 void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
-                             Value scaleVector, bool nontemporal) {
+                             Value scaleVector, bool nontemporal,
+                             int64_t group) {
+  assert((!mask || group == 1) && "only single vectors are masked");
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value at = g ? arith::AddIOp::create(b, column, index(g * lanes)) : column;
+    Value y = arith::MulFOp::create(
+        b, load(op.getInput(), indices(rowIndices, at), mask), scaleVector);
+    if (weights)
+      y = arith::MulFOp::create(b, y, load(weights, {at}, mask));
+    parts.push_back(y);
+  }
+  Value y = narrow(parts);
   Value out = op.getInit();
-  SmallVector<Value> xIdx = indices(rowIndices, column);
-  Value y =
-      arith::MulFOp::create(b, load(op.getInput(), xIdx, mask), scaleVector);
-  if (weights)
-    y = arith::MulFOp::create(b, y, load(weights, {column}, mask));
-  if (elementType != accType)
-    y = arith::TruncFOp::create(b, elemVecType, y);
+  SmallVector<Value> yIdx = indices(rowIndices, column);
   if (mask) {
-    vector::MaskedStoreOp::create(b, out, xIdx, mask, y);
+    vector::MaskedStoreOp::create(b, out, yIdx, mask, y);
     return;
   }
-  llvm::MaybeAlign alignment;
-  if (nontemporal)
-    alignment = llvm::Align(std::min(lanes * elementBytes, kLineBytes));
-  vector::StoreOp::create(b, y, out, xIdx, nontemporal, alignment);
+  if (!nontemporal) {
+    vector::StoreOp::create(b, y, out, yIdx);
+    return;
+  }
+  int64_t bytes = group * lanes * elementBytes;
+  int64_t alignment = std::min(bytes, kLineBytes);
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  if (elementBytes >= 4 || bytes % 4 || !host.isX86()) {
+    vector::StoreOp::create(b, y, out, yIdx, /*nontemporal=*/true,
+                            llvm::Align(alignment));
+    return;
+  }
+  // LLVM 22's x86 backend has no pattern for non-temporal stores of f16 or
+  // bf16 vectors and selects an ordinary store; it also folds a bitcast to
+  // integers into the store. So 16-bit results leave as the 32-bit words
+  // that hold them, through an empty inline asm (no instruction) that keeps
+  // them integers, stored at the address of the output.
+  auto wordsType = VectorType::get({bytes / 4}, b.getI32Type());
+  Value words = LLVM::InlineAsmOp::create(
+                    b, wordsType, ValueRange{vector::BitCastOp::create(
+                                      b, wordsType, y)},
+                    b.getStringAttr(""), b.getStringAttr("=v,0"),
+                    /*has_side_effects=*/nullptr, /*is_align_stack=*/nullptr,
+                    LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(),
+                    /*operand_attrs=*/nullptr)
+                    .getResult(0);
+  Value address = arith::IndexCastUIOp::create(
+      b, b.getI64Type(), byteAddress(outputAddress, rowIndices, column));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, LLVM::LLVMPointerType::get(b.getContext()), address);
+  LLVM::StoreOp::create(b, words, pointer, alignment, /*isVolatile=*/false,
+                        /*isNonTemporal=*/true);
+}
+
+void RowEmitter::storeScaledUnrolled(ValueRange rowIndices, Value column,
+                                     Value scaleVector, bool nontemporal) {
+  int64_t group = storeGroup(nontemporal);
+  for (int64_t u = 0; u < unroll; u += group)
+    storeScaled(rowIndices, arith::AddIOp::create(b, column, index(u * lanes)),
+                Value(), scaleVector, nontemporal, group);
+}
+
+Value RowEmitter::narrow(ArrayRef<Value> parts) {
+  if (elementType == accType) {
+    assert(parts.size() == 1 && "results in the element type are not packed");
+    return parts.front();
+  }
+  // AVX512-BF16 rounds two f32 vectors into one of bf16 in one instruction
+  // where truncating each takes one (of two uops) and a shuffle joins them.
+  // It rounds to nearest even, as `arith.truncf` lowers to on such hosts
+  // (`vcvtneps2bf16`); its first operand fills the high half.
+  if (parts.size() == 2 && narrowsPairs())
+    return LLVM::CallIntrinsicOp::create(
+               b, VectorType::get({2 * lanes}, elementType),
+               b.getStringAttr("llvm.x86.avx512bf16.cvtne2ps2bf16.512"),
+               ValueRange{parts[1], parts[0]})
+        .getResult(0);
+  SmallVector<Value> narrowed;
+  for (Value part : parts)
+    narrowed.push_back(arith::TruncFOp::create(b, elemVecType, part));
+  if (narrowed.size() == 1)
+    return narrowed.front();
+  assert(narrowed.size() == 2 && "results are narrowed in pairs");
+  SmallVector<int64_t> concatenation(2 * lanes);
+  std::iota(concatenation.begin(), concatenation.end(), 0);
+  return vector::ShuffleOp::create(b, narrowed[0], narrowed[1],
+                                   concatenation);
 }
 
 /// Scales the row at `rowIndices` and, in the same sweep, sums the squares
@@ -579,31 +682,32 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
   Value begin = index(0);
   Value start = alignedStart(outputAddress, rowIndices, begin, rowSize);
-  auto loadNextAndStore = [&](Value column, Value mask) {
+  // The masked head and tail store each vector where they load the next
+  // row's; the unrolled iterations store theirs in `perIteration`.
+  auto loadNext = [&](Value column, Value mask) {
     Value x = load(op.getInput(), indices(nextIndices, column), mask);
-    storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
+    if (mask)
+      storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
     return x;
   };
   // The unrolled part of bf16 rows reads two vectors' worth of the next row
   // at once, as words.
-  auto loadNextWordsAndStore = [&](Value column) {
-    Value words = loadWords(op.getInput(), indices(nextIndices, column));
-    storeScaled(rowIndices, column, Value(), scaleVector, nontemporal);
-    storeScaled(rowIndices, arith::AddIOp::create(b, column, index(lanes)),
-                Value(), scaleVector, nontemporal);
-    return words;
+  auto loadNextWords = [&](Value column) {
+    return loadWords(op.getInput(), indices(nextIndices, column));
   };
   function_ref<Value(Value)> loadWordsAt;
   if (sumsBF16Words())
-    loadWordsAt = loadNextWordsAndStore;
+    loadWordsAt = loadNextWords;
   // Streamed rows come from memory: the row after the next one (`nextRow`)
   // is prefetched into L2.
-  auto prefetch = [&](Value column) { prefetchNextRow(column); };
-  function_ref<void(Value)> perIteration;
-  if (nontemporal && !nextRow.empty())
-    perIteration = prefetch;
-  return blockedSumOfSquares(begin, start, rowSize, loadNextAndStore,
-                             perIteration, loadWordsAt);
+  bool prefetch = nontemporal && !nextRow.empty();
+  auto storeAndPrefetch = [&](Value column) {
+    storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
+    if (prefetch)
+      prefetchNextRow(column);
+  };
+  return blockedSumOfSquares(begin, start, rowSize, loadNext,
+                             storeAndPrefetch, loadWordsAt);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
@@ -631,9 +735,6 @@ Value RowEmitter::scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
-  auto emitVector = [&](Value column, Value mask) {
-    storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
-  };
   // A row streamed out to memory is read from memory too: while it is
   // scaled, the next row is prefetched (one prefetch per cache line, into
   // L2), so that reading and writing memory overlap instead of alternating
@@ -643,9 +744,7 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
     scf::ForOp::create(
         b, from, to, index(lanes * unroll), ValueRange{},
         [&](OpBuilder &, Location, Value column, ValueRange) {
-          for (int64_t u = 0; u < unroll; ++u)
-            emitVector(arith::AddIOp::create(b, column, index(u * lanes)),
-                       Value());
+          storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
           if (prefetch)
             prefetchNextRow(column);
           scf::YieldOp::create(b);
@@ -655,7 +754,7 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
   Value start = alignedStart(outputAddress, rowIndices, begin, end);
   Value unrolledEnd = mainEnd(start, end);
   auto emitMasked = [&](Value column, Value mask, ValueRange) {
-    emitVector(column, mask);
+    storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
     return SmallVector<Value>{};
   };
   maskedRange(begin, start, ValueRange{}, emitMasked);
@@ -1047,6 +1146,8 @@ struct RmsVectorizePass
       return optionError("split-threads must be >= -1");
     if (fuseRows < -1 || fuseRows > 1)
       return optionError("fuse-rows must be -1, 0 or 1");
+    if (avx512BF16 < -1 || avx512BF16 > 1)
+      return optionError("avx512-bf16 must be -1, 0 or 1");
     RewritePatternSet patterns(&getContext());
     VectorizeOptions options;
     options.vectorBits = vectorBits;
@@ -1056,6 +1157,7 @@ struct RmsVectorizePass
     options.splitBytes = splitBytes;
     options.splitThreads = splitThreads;
     options.fuseRows = fuseRows;
+    options.avx512BF16 = avx512BF16;
     populateRmsVectorizePatterns(patterns, options);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

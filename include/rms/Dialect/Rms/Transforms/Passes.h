@@ -38,8 +38,8 @@ struct VectorizeOptions {
   /// Unrolled iterations summed before entering the compensated row sum.
   int64_t block = 8;
   /// Outputs of at least this many bytes are written with streaming
-  /// (non-temporal) stores where aligned; 0: never; -1: half the host's
-  /// last-level cache.
+  /// (non-temporal) stores where aligned; 0: never; -1: the size of the
+  /// host's L2 cache.
   int64_t nontemporalBytes = -1;
   /// Rows of a static length of at least twice this many bytes are split
   /// into slices of about this size that run in parallel; 0: never; -1: the
@@ -54,6 +54,10 @@ struct VectorizeOptions {
   /// Scale each row in the sweep that sums the next one: 1 always, 0 never,
   /// -1 for 16-bit element types.
   int64_t fuseRows = -1;
+  /// Narrow f32 to bf16 two vectors at a time with AVX512-BF16's
+  /// `vcvtne2ps2bf16` (512-bit vectors): 1 yes, 0 no (`arith.truncf` per
+  /// vector), -1 where the host has AVX512-BF16.
+  int64_t avx512BF16 = -1;
   /// These options with every "auto" value replaced by the host's.
   VectorizeOptions resolvedForHost() const;
 };

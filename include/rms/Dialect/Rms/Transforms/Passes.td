@@ -169,8 +169,8 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     Option<"nontemporalBytes", "nontemporal-bytes", "int64_t",
            /*default=*/"-1",
            "Outputs of at least this many bytes are written with streaming "
-           "stores where a row starts vector-aligned; 0: never; -1: half the "
-           "host's last-level cache">,
+           "stores where a row starts vector-aligned; 0: never; -1: the size "
+           "of the host's L2 cache">,
     Option<"splitBytes", "split-bytes", "int64_t", /*default=*/"-1",
            "Rows of a static length of at least twice this many bytes are "
            "split into slices of about this size that run in parallel; 0: "
@@ -183,7 +183,11 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     Option<"fuseRows", "fuse-rows", "int64_t", /*default=*/"-1",
            "Scale each row in the sweep that sums the squares of the next "
            "one: 1 always, 0 never (sum a row, then scale it), -1 for f16 "
-           "and bf16">
+           "and bf16">,
+    Option<"avx512BF16", "avx512-bf16", "int64_t", /*default=*/"-1",
+           "Narrow f32 results to bf16 two vectors at a time with "
+           "AVX512-BF16's vcvtne2ps2bf16 (512-bit vectors): 1 yes, 0 no "
+           "(arith.truncf per vector), -1 where the host has AVX512-BF16">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

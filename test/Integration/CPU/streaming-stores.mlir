@@ -1,0 +1,33 @@
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512 nontemporal-bytes=1 avx512-bf16=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512vl,+avx512bf16 | FileCheck %s
+
+// Streaming stores reach the machine code for every element type. LLVM 22's
+// x86 backend selects an ordinary store for a non-temporal store of f16 or
+// bf16 vectors (and folds a bitcast to integers into it), so rms-vectorize
+// stores 16-bit results as 32-bit words behind an empty inline asm: the
+// stores of the unrolled loops must come out as vmovnt*, a whole 64-byte
+// line each, and bf16 pairs are rounded by one vcvtne2ps2bf16.
+
+// CHECK-LABEL: norm_f32:
+// CHECK: vmovntps %zmm
+// CHECK: sfence
+// CHECK-LABEL: norm_f16:
+// CHECK: vcvtps2ph
+// CHECK: vmovnt{{ps|dq}} %zmm
+// CHECK: sfence
+// CHECK-LABEL: norm_bf16:
+// CHECK: vcvtne2ps2bf16
+// CHECK: vmovnt{{ps|dq}} %zmm
+// CHECK: sfence
+
+func.func @norm_f32(%x: memref<64x256xf32>, %w: memref<256xf32>, %y: memref<64x256xf32>) {
+  rms.norm ins(%x, %w : memref<64x256xf32>, memref<256xf32>) outs(%y : memref<64x256xf32>) epsilon(1.0e-05)
+  return
+}
+func.func @norm_f16(%x: memref<64x256xf16>, %w: memref<256xf16>, %y: memref<64x256xf16>) {
+  rms.norm ins(%x, %w : memref<64x256xf16>, memref<256xf16>) outs(%y : memref<64x256xf16>) epsilon(1.0e-05)
+  return
+}
+func.func @norm_bf16(%x: memref<64x256xbf16>, %w: memref<256xbf16>, %y: memref<64x256xbf16>) {
+  rms.norm ins(%x, %w : memref<64x256xbf16>, memref<256xbf16>) outs(%y : memref<64x256xbf16>) epsilon(1.0e-05)
+  return
+}
