@@ -1,7 +1,8 @@
 //===- harness.cpp - rms against copy bandwidth and a naive loop ----------===//
 //
-// Measures, in one process and interleaved round by round so that a noisy
-// machine affects all three alike:
+// Measures, in one process and interleaved round by round (in an order that
+// rotates) so that a noisy machine and the cache state each leaves behind
+// affect all three alike:
 //   - rms:   the kernel compiled by `rms-opt --rms-cpu-pipeline` (a shared
 //            object, called through its C interface `_mlir_ciface_<name>`
 //            with StridedMemRefType descriptors: x, w, y);
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -93,18 +95,26 @@ static int run(void *kernel, long rows, long n, int reps, int rounds) {
 
   double bytes = 2.0 * count * sizeof(T) + n * sizeof(T);
   double copyBytes = 2.0 * count * sizeof(T);
+  // Each measurement leaves the caches as its code does (the naive loop and
+  // memcpy leave y in cache, dirty; streaming stores do not), which the next
+  // one inherits: the order rotates round by round, so that each follows
+  // each of the others alike.
+  std::function<void()> calls[3] = {
+      [&] { reinterpret_cast<Kernel>(kernel)(&xd, &wd, &yd); },
+      [&] {
+        parallelCopy(reinterpret_cast<char *>(y),
+                     reinterpret_cast<const char *>(x), count * sizeof(T));
+      },
+      [&] { naiveNorm(x, w, y, rows, n, 1.0e-5f); }};
   for (int round = 0; round < rounds; ++round) {
-    double ours = medianSeconds(
-        reps, [&] { reinterpret_cast<Kernel>(kernel)(&xd, &wd, &yd); });
-    double copy = medianSeconds(reps, [&] {
-      parallelCopy(reinterpret_cast<char *>(y),
-                   reinterpret_cast<const char *>(x), count * sizeof(T));
-    });
-    double naive =
-        medianSeconds(reps, [&] { naiveNorm(x, w, y, rows, n, 1.0e-5f); });
+    double seconds[3];
+    for (int k = 0; k < 3; ++k) {
+      int which = (round + k) % 3;
+      seconds[which] = medianSeconds(reps, calls[which]);
+    }
     std::printf("round %d rms %.3f copy %.3f naive %.3f\n", round,
-                bytes / ours / 1e9, copyBytes / copy / 1e9,
-                bytes / naive / 1e9);
+                bytes / seconds[0] / 1e9, copyBytes / seconds[1] / 1e9,
+                bytes / seconds[2] / 1e9);
   }
   std::free(x);
   std::free(y);

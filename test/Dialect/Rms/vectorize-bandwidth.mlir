@@ -4,8 +4,9 @@
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
 // at run time for dynamic shapes). The unrolled part starts on a cache line of
-// the output, so the streaming stores are aligned, and prefetches the next
-// row; one fence (sfence on x86) after the rows makes the stores visible.
+// the output, so the streaming stores are aligned, is written as four parts
+// interleaved (several write streams), and prefetches the next row; one fence
+// (sfence on x86) after the rows makes the stores visible.
 
 // CHECK-LABEL: func @stream
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xf32>, %[[Y:.*]]: memref<?x?xf32>)
@@ -23,9 +24,27 @@
 // CHECK:     %[[ADDR:.*]] = arith.addi %[[PTR]], %[[OFFB]]
 // CHECK:     arith.remui %[[ADDR]], %[[C64]]
 // CHECK:     %[[START:.*]] = arith.minui
+// CHECK:     arith.remui %{{.*}}, %c32
+// CHECK:     %[[END:.*]] = arith.subi %{{.*}}, %{{.*}} : index
 // CHECK:     vector.maskedstore
 // CHECK:     vector.maskedstore
-// CHECK:     scf.for %[[J:.*]] = %[[START]] to
+//              Four interleaved parts of the unrolled range, one unrolled
+//              iteration (32 elements) of each in turn:
+// CHECK:     %[[LENGTH:.*]] = arith.subi %[[END]], %[[START]]
+// CHECK:     %[[UNITS:.*]] = arith.divui %[[LENGTH]], %c128
+// CHECK:     %[[PART:.*]] = arith.muli %[[UNITS]], %c32
+// CHECK:     scf.for %[[O:.*]] = %c0 to %[[PART]] step %c32 {
+// CHECK:       %[[J0:.*]] = arith.addi %[[START]], %[[O]]
+// CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J0]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
+// CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J0]]], read, locality<2>, data : memref<?x?xf32>
+// CHECK:       %[[P1:.*]] = arith.addi %[[PART]], %[[O]]
+// CHECK:       %[[J1:.*]] = arith.addi %[[START]], %[[P1]]
+// CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J1]]] {alignment = 64 : i64, nontemporal = true}
+// CHECK-COUNT-5: vector.store {{.*}}nontemporal = true
+// CHECK:     {{^ *}}}{{$}}
+//              Then what is left, in order.
+// CHECK:     %[[REST:.*]] = arith.addi %[[START]], %{{.*}}
+// CHECK:     scf.for %[[J:.*]] = %[[REST]] to %[[END]] step %c32 {
 // CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
 // CHECK:       memref.prefetch %[[X]][%[[NEXT]], %{{.*}}], read, locality<2>, data : memref<?x?xf32>
 // CHECK:   } else {
