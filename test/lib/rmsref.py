@@ -256,7 +256,7 @@ def four_squares(value):
     raise ValueError(value)
 
 
-def exact_rounding_inputs(rng, rows, n, dtype):
+def exact_rounding_inputs(rng, rows, n, dtype, subnormal=False):
     """Inputs whose norm is exact in f32 up to the final rounding.
 
     Each row holds integers whose squares sum to n * 4^m, so with epsilon 0
@@ -268,8 +268,11 @@ def exact_rounding_inputs(rng, rows, n, dtype):
     ties to even. The weights' bit patterns are random over the finite
     values (f16, with subnormals; products reach f16 subnormals, ties and
     overflow to infinity) or over a range of normal exponents (bf16, whose
-    products must stay normal f32s). Returns (x, w) as stored and the
-    expected output bits.
+    products must stay normal f32s). With `subnormal` (bf16), the weights
+    are the bf16 of the lowest eight binades instead (subnormal ones
+    included): the products, exact in f32 as its subnormals, round to bf16
+    subnormals, zeros and the smallest normals. Returns (x, w) as stored and
+    the expected output bits.
     """
     limit, m = {"f16": (40, 5), "bf16": (12, 3)}[dtype]
     x = rng.integers(-limit, limit + 1, size=(rows, n)).astype(np.int64)
@@ -282,6 +285,10 @@ def exact_rounding_inputs(rng, rows, n, dtype):
         bits = rng.integers(0, 0x7C00, size=n).astype(np.uint16)
         bits |= rng.choice([0, 0x8000], size=n).astype(np.uint16)
         w = bits.view(np.float16).astype(np.float64)
+    elif subnormal:
+        bits = rng.integers(1, 0x0400, size=n).astype(np.uint16)
+        bits |= rng.choice([0, 0x8000], size=n).astype(np.uint16)
+        w = bf16_to_f64(bits)
     else:
         exponents = rng.integers(-100, 100, size=n)
         mantissas = rng.integers(128, 256, size=n)
@@ -294,14 +301,23 @@ def exact_rounding_inputs(rng, rows, n, dtype):
 
 
 def run_exact_rounding(rms_run, workdir, name, rows, n, dtype, target="cpu",
-                       seed=0, extra=()):
+                       seed=0, extra=(), subnormal=False, flushed=False):
     """Runs a norm of `exact_rounding_inputs` (static shape, weight, epsilon
-    0); returns (ok, figure): ok when every output has the expected bits."""
-    xs, ws, expected = exact_rounding_inputs(np.random.default_rng(seed), rows, n, dtype)
+    0); returns (ok, figure): ok when every output has the expected bits,
+    or, with `flushed`, is a zero of its sign where an f32 subnormal was
+    rounded (a bf16 subnormal, zero or 2^-126 expected)."""
+    xs, ws, expected = exact_rounding_inputs(np.random.default_rng(seed), rows, n, dtype,
+                                             subnormal)
     text = norm_function(name, (rows, n), dtype, True, 0.0, (False, False))
     got = run_norm(rms_run, workdir, name, text, [xs, ws], target,
                    extra).view(np.uint16)
-    wrong = np.count_nonzero(got != expected)
+    mismatch = got != expected
+    if flushed:
+        # f32 subnormals round to bf16 subnormals, zeros or 2^-126.
+        zero_for_subnormal = (((got & 0x7FFF) == 0) & ((expected & 0x7FFF) <= 0x0080)
+                              & ((got & 0x8000) == (expected & 0x8000)))
+        mismatch &= ~zero_for_subnormal
+    wrong = np.count_nonzero(mismatch)
     special = np.count_nonzero((expected & 0x7FFF) >= (0x7C00 if dtype == "f16" else 0x7F80))
     tiny = np.count_nonzero((expected & 0x7FFF) < (0x0400 if dtype == "f16" else 0x0080))
     return wrong == 0, (f"{wrong} of {got.size} outputs not the nearest {dtype} "

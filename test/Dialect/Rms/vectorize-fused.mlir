@@ -124,7 +124,10 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 // With 512-bit vectors and AVX512-BF16 (avx512-bf16=1; by default where the
 // host has it), one vcvtne2ps2bf16 rounds two f32 vectors (its first
 // operand fills the high half) and one store writes their 32 bf16, a cache
-// line; with avx512-bf16=0 each vector is rounded by arith.truncf and stored
+// line. vcvtne2ps2bf16, like vcvtneps2bf16 (what arith.truncf becomes on
+// such a host), flushes f32 subnormals to zero; with avx512-bf16=0 each
+// vector is rounded with integer operations instead (bias 0x7FFF plus the
+// lowest kept bit, NaNs made quiet), subnormal results included, and stored
 // alone.
 
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 avx512-bf16=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=PAIRS
@@ -141,9 +144,21 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 // PAIRS-NOT:       arith.truncf %{{.*}} : vector<16xf32>
 // PAIRS:           scf.yield
 // SINGLE-LABEL: func @bf16_pairs
-// SINGLE-NOT:      llvm.call_intrinsic
-// SINGLE:          arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
-// SINGLE:          vector.store %{{.*}} : memref<?x?xbf16>, vector<16xbf16>
+// SINGLE-NOT:      {{llvm.call_intrinsic|arith.truncf}}
+// SINGLE:          vector.maskedload %{{.*}} : memref<?xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// SINGLE-NEXT:     %[[Y:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// SINGLE-NEXT:     %[[BITS:.*]] = arith.bitcast %[[Y]] : vector<16xf32> to vector<16xi32>
+// SINGLE:          %[[LSB:.*]] = arith.andi %{{.*}}, %{{.*}} : vector<16xi32>
+// SINGLE:          %[[BIASED:.*]] = arith.addi %[[BITS]], %{{.*}} : vector<16xi32>
+// SINGLE:          %[[ROUNDED:.*]] = arith.addi %[[BIASED]], %[[LSB]] : vector<16xi32>
+// SINGLE:          %[[NAN:.*]] = arith.cmpf uno, %[[Y]], %[[Y]] : vector<16xf32>
+// SINGLE:          %[[QUIET:.*]] = arith.ori %[[BITS]], %{{.*}} : vector<16xi32>
+// SINGLE:          %[[CHOSEN:.*]] = arith.select %[[NAN]], %[[QUIET]], %[[ROUNDED]]
+// SINGLE:          %[[HIGH:.*]] = arith.shrui %[[CHOSEN]], %{{.*}} : vector<16xi32>
+// SINGLE:          %[[HALF:.*]] = arith.trunci %[[HIGH]] : vector<16xi32> to vector<16xi16>
+// SINGLE:          %[[OUT:.*]] = arith.bitcast %[[HALF]] : vector<16xi16> to vector<16xbf16>
+// SINGLE:          vector.maskedstore %{{.*}}, %[[OUT]] : memref<?x?xbf16>, vector<16xi1>, vector<16xbf16>
+// SINGLE-NOT:      {{llvm.call_intrinsic|arith.truncf}}
 func.func @bf16_pairs(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
   rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
   return

@@ -250,6 +250,15 @@ private:
   /// `parts`, vectors of consecutive columns in the accumulator type,
   /// rounded to the element type as one vector.
   Value narrow(ArrayRef<Value> parts);
+  /// The f32 vector `value` rounded to bf16 (to nearest, ties to even) with
+  /// integer operations, subnormal results included.
+  Value roundToBF16(Value value);
+  /// A vector of `lanes` i32 `v`.
+  Value splatI32(int32_t v) {
+    auto type = VectorType::get({lanes}, b.getI32Type());
+    return arith::ConstantOp::create(
+        b, type, DenseElementsAttr::get(type, b.getI32IntegerAttr(v)));
+  }
   /// Stores `trunc(ext(x) * scale * ext(w))` for the `group * lanes` columns
   /// at `column` of the row at `rowIndices` as one vector; a single vector
   /// may be masked (`mask`).
@@ -500,17 +509,10 @@ Value RowEmitter::blockedSumOfSquares(
   // its high half (little endian): a shift and a mask make them two f32
   // vectors (in-lane operations, where widening each half would take a
   // shuffle on the port the multiplications use).
-  Type words = VectorType::get({lanes}, b.getI32Type());
   auto splitWords = [&](Value word) -> std::pair<Value, Value> {
-    auto constant = [&](int64_t v) {
-      return arith::ConstantOp::create(
-          b, words,
-          DenseElementsAttr::get(cast<ShapedType>(words),
-                                 b.getI32IntegerAttr(v)));
-    };
-    Value first = arith::ShLIOp::create(b, word, constant(16));
+    Value first = arith::ShLIOp::create(b, word, splatI32(16));
     Value second = arith::AndIOp::create(
-        b, word, constant(static_cast<int32_t>(0xFFFF0000u)));
+        b, word, splatI32(static_cast<int32_t>(0xFFFF0000u)));
     return {arith::BitcastOp::create(b, accVecType, first),
             arith::BitcastOp::create(b, accVecType, second)};
   };
@@ -653,16 +655,24 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
   // AVX512-BF16 rounds two f32 vectors into one of bf16 in one instruction
   // where truncating each takes one (of two uops) and a shuffle joins them.
   // It rounds to nearest even, as `arith.truncf` lowers to on such hosts
-  // (`vcvtneps2bf16`); its first operand fills the high half.
+  // (`vcvtneps2bf16`), and, as that does, treats f32 subnormals as zero:
+  // results below 2^-126 in magnitude come out as zeros. Its first operand
+  // fills the high half.
   if (parts.size() == 2 && narrowsPairs())
     return LLVM::CallIntrinsicOp::create(
                b, VectorType::get({2 * lanes}, elementType),
                b.getStringAttr("llvm.x86.avx512bf16.cvtne2ps2bf16.512"),
                ValueRange{parts[1], parts[0]})
         .getResult(0);
+  // Without it (avx512-bf16=0), bf16 is rounded with integer operations:
+  // `arith.truncf` would become vcvtneps2bf16 on a host that has it.
+  bool exactBF16 = elementType.isBF16() && opts.avx512BF16 <= 0 &&
+                   accType.isF32();
   SmallVector<Value> narrowed;
   for (Value part : parts)
-    narrowed.push_back(arith::TruncFOp::create(b, elemVecType, part));
+    narrowed.push_back(exactBF16
+                           ? roundToBF16(part)
+                           : arith::TruncFOp::create(b, elemVecType, part));
   if (narrowed.size() == 1)
     return narrowed.front();
   assert(narrowed.size() == 2 && "results are narrowed in pairs");
@@ -670,6 +680,24 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
   std::iota(concatenation.begin(), concatenation.end(), 0);
   return vector::ShuffleOp::create(b, narrowed[0], narrowed[1],
                                    concatenation);
+}
+
+Value RowEmitter::roundToBF16(Value value) {
+  auto wordsType = VectorType::get({lanes}, b.getI32Type());
+  Value bits = arith::BitcastOp::create(b, wordsType, value);
+  Value lsb = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, bits, splatI32(16)), splatI32(1));
+  Value rounded = arith::AddIOp::create(
+      b, arith::AddIOp::create(b, bits, splatI32(0x7FFF)), lsb);
+  // A NaN is made quiet instead: rounding its payload could carry it into
+  // the exponent (an infinity) or the sign.
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, value, value);
+  rounded = arith::SelectOp::create(
+      b, nan, arith::OrIOp::create(b, bits, splatI32(0x00400000)), rounded);
+  Value high = arith::TruncIOp::create(
+      b, VectorType::get({lanes}, b.getI16Type()),
+      arith::ShRUIOp::create(b, rounded, splatI32(16)));
+  return arith::BitcastOp::create(b, elemVecType, high);
 }
 
 /// Scales the row at `rowIndices` and, in the same sweep, sums the squares
