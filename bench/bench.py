@@ -82,7 +82,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default="build")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="rounds (six take each order of the three measurements once)")
     parser.add_argument("--pipeline-options", default="",
                         help="options of --rms-cpu-pipeline, e.g. 'unroll=8'")
     parser.add_argument("--only", default="",

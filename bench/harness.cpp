@@ -1,7 +1,7 @@
 //===- harness.cpp - rms against copy bandwidth and a naive loop ----------===//
 //
-// Measures, in one process and interleaved round by round (in an order that
-// rotates) so that a noisy machine and the cache state each leaves behind
+// Measures, in one process and interleaved round by round (in orders that
+// change) so that a noisy machine and the cache state each leaves behind
 // affect all three alike:
 //   - rms:   the kernel compiled by `rms-opt --rms-cpu-pipeline` (a shared
 //            object, called through its C interface `_mlir_ciface_<name>`
@@ -97,8 +97,8 @@ static int run(void *kernel, long rows, long n, int reps, int rounds) {
   double copyBytes = 2.0 * count * sizeof(T);
   // Each measurement leaves the caches as its code does (the naive loop and
   // memcpy leave y in cache, dirty; streaming stores do not), which the next
-  // one inherits: the order rotates round by round, so that each follows
-  // each of the others alike.
+  // one inherits: the rounds take the six orders of the three in turn, so
+  // that none always comes after the same one.
   std::function<void()> calls[3] = {
       [&] { reinterpret_cast<Kernel>(kernel)(&xd, &wd, &yd); },
       [&] {
@@ -106,12 +106,12 @@ static int run(void *kernel, long rows, long n, int reps, int rounds) {
                      reinterpret_cast<const char *>(x), count * sizeof(T));
       },
       [&] { naiveNorm(x, w, y, rows, n, 1.0e-5f); }};
+  static const int orders[6][3] = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1},
+                                   {0, 2, 1}, {2, 1, 0}, {1, 0, 2}};
   for (int round = 0; round < rounds; ++round) {
     double seconds[3];
-    for (int k = 0; k < 3; ++k) {
-      int which = (round + k) % 3;
+    for (int which : orders[round % 6])
       seconds[which] = medianSeconds(reps, calls[which]);
-    }
     std::printf("round %d rms %.3f copy %.3f naive %.3f\n", round,
                 bytes / seconds[0] / 1e9, copyBytes / seconds[1] / 1e9,
                 bytes / seconds[2] / 1e9);

@@ -53,8 +53,7 @@ using namespace mlir::rms;
 
 /// Whether the host CPU has `feature` (an LLVM feature name).
 static bool hostHasFeature(StringRef feature) {
-  static const llvm::StringMap<bool> features =
-      llvm::sys::getHostCPUFeatures();
+  static const llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   return features.lookup(feature);
 }
 
@@ -351,10 +350,11 @@ Value RowEmitter::byteAddress(const Address &address, ValueRange rowIndices,
                               Value column) {
   Value element = arith::AddIOp::create(b, address.offset, column);
   for (auto [i, stride] : llvm::zip(rowIndices, address.strides))
-    element = arith::AddIOp::create(b, element,
-                                    arith::MulIOp::create(b, i, stride));
+    element =
+        arith::AddIOp::create(b, element, arith::MulIOp::create(b, i, stride));
   return arith::AddIOp::create(
-      b, address.pointer, arith::MulIOp::create(b, element, index(elementBytes)));
+      b, address.pointer,
+      arith::MulIOp::create(b, element, index(elementBytes)));
 }
 
 /// Runs `body(column, mask, carried)` over [from, to) one masked vector at a
@@ -623,14 +623,14 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
   // that hold them, through an empty inline asm (no instruction) that keeps
   // them integers, stored at the address of the output.
   auto wordsType = VectorType::get({bytes / 4}, b.getI32Type());
-  Value words = LLVM::InlineAsmOp::create(
-                    b, wordsType, ValueRange{vector::BitCastOp::create(
-                                      b, wordsType, y)},
-                    b.getStringAttr(""), b.getStringAttr("=v,0"),
-                    /*has_side_effects=*/nullptr, /*is_align_stack=*/nullptr,
-                    LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(),
-                    /*operand_attrs=*/nullptr)
-                    .getResult(0);
+  Value words =
+      LLVM::InlineAsmOp::create(
+          b, wordsType, ValueRange{vector::BitCastOp::create(b, wordsType, y)},
+          b.getStringAttr(""), b.getStringAttr("=v,0"),
+          /*has_side_effects=*/nullptr, /*is_align_stack=*/nullptr,
+          LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(),
+          /*operand_attrs=*/nullptr)
+          .getResult(0);
   Value address = arith::IndexCastUIOp::create(
       b, b.getI64Type(), byteAddress(outputAddress, rowIndices, column));
   Value pointer = LLVM::IntToPtrOp::create(
@@ -666,8 +666,8 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
         .getResult(0);
   // Without it (avx512-bf16=0), bf16 is rounded with integer operations:
   // `arith.truncf` would become vcvtneps2bf16 on a host that has it.
-  bool exactBF16 = elementType.isBF16() && opts.avx512BF16 <= 0 &&
-                   accType.isF32();
+  bool exactBF16 =
+      elementType.isBF16() && opts.avx512BF16 <= 0 && accType.isF32();
   SmallVector<Value> narrowed;
   for (Value part : parts)
     narrowed.push_back(exactBF16
@@ -678,8 +678,7 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
   assert(narrowed.size() == 2 && "results are narrowed in pairs");
   SmallVector<int64_t> concatenation(2 * lanes);
   std::iota(concatenation.begin(), concatenation.end(), 0);
-  return vector::ShuffleOp::create(b, narrowed[0], narrowed[1],
-                                   concatenation);
+  return vector::ShuffleOp::create(b, narrowed[0], narrowed[1], concatenation);
 }
 
 Value RowEmitter::roundToBF16(Value value) {
@@ -694,9 +693,9 @@ Value RowEmitter::roundToBF16(Value value) {
   Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, value, value);
   rounded = arith::SelectOp::create(
       b, nan, arith::OrIOp::create(b, bits, splatI32(0x00400000)), rounded);
-  Value high = arith::TruncIOp::create(
-      b, VectorType::get({lanes}, b.getI16Type()),
-      arith::ShRUIOp::create(b, rounded, splatI32(16)));
+  Value high =
+      arith::TruncIOp::create(b, VectorType::get({lanes}, b.getI16Type()),
+                              arith::ShRUIOp::create(b, rounded, splatI32(16)));
   return arith::BitcastOp::create(b, elemVecType, high);
 }
 
@@ -736,8 +735,8 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
     if (prefetch)
       prefetchNextRow(column);
   };
-  return blockedSumOfSquares(begin, start, rowSize, loadNext,
-                             storeAndPrefetch, loadWordsAt);
+  return blockedSumOfSquares(begin, start, rowSize, loadNext, storeAndPrefetch,
+                             loadWordsAt);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
@@ -805,10 +804,10 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                     b, arith::MulIOp::create(b, part, index(p)), offset)));
           scf::YieldOp::create(b);
         });
-    emitUnrolled(arith::AddIOp::create(
-                     b, from,
-                     arith::MulIOp::create(b, part, index(kStreamedParts))),
-                 to);
+    emitUnrolled(
+        arith::AddIOp::create(
+            b, from, arith::MulIOp::create(b, part, index(kStreamedParts))),
+        to);
   };
 
   Value start = alignedStart(outputAddress, rowIndices, begin, end);
