@@ -3,7 +3,7 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=3" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=THREE
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
-// at run time for dynamic shapes). The unrolled part starts on a cache line of
+// at run time for dynamic shapes), for rows of at least 512 bytes. The unrolled part starts on a cache line of
 // the output, so the streaming stores are aligned, is written as four parts
 // interleaved (several write streams), and prefetches the next row; one fence
 // (sfence on x86) after the rows makes the stores visible.
@@ -15,10 +15,12 @@
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[Y]]
 // CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
 // CHECK: %[[BIG:.*]] = arith.cmpi uge, %{{.*}}, %[[C1024]] : index
+// CHECK: %[[LONG:.*]] = arith.cmpi uge, %{{.*}}, %c512 : index
+// CHECK: %[[STREAM:.*]] = arith.andi %[[BIG]], %[[LONG]] : i1
 // CHECK: %[[LAST:.*]] = arith.subi %{{.*}}, %c1 : index
 // CHECK: scf.for %[[R:.*]] =
 // CHECK:   %[[NEXT:.*]] = arith.minui %{{.*}}, %[[LAST]] : index
-// CHECK:   scf.if %[[BIG]] {
+// CHECK:   scf.if %[[STREAM]] {
 // CHECK:     %[[OFF:.*]] = arith.muli %[[R]], %[[STRIDES]]#0
 // CHECK:     %[[OFFB:.*]] = arith.muli %[[OFF]], %c4
 // CHECK:     %[[ADDR:.*]] = arith.addi %[[PTR]], %[[OFFB]]
@@ -125,18 +127,29 @@ func.func @split(%x: memref<4096xf32>, %w: memref<4096xf32>, %y: memref<4096xf32
 // -----
 
 // A tile writes a view of a larger buffer: the size of that buffer decides
-// about streaming, not the size of the tile.
+// about streaming, not the size of the tile. Rows of fewer than 512 bytes
+// are not streamed.
 
 // CHECK-LABEL: func @tile_of_large_buffer
-// CHECK-SAME: (%{{.*}}: memref<2x64xf32, strided<[64, 1], offset: ?>>, %[[BIG:.*]]: memref<1024x64xf32>)
+// CHECK-SAME: (%{{.*}}: memref<2x128xf32, strided<[128, 1], offset: ?>>, %[[BIG:.*]]: memref<1024x128xf32>)
 // CHECK: %[[SV:.*]] = memref.subview %[[BIG]]
 // CHECK: memref.extract_aligned_pointer_as_index %[[SV]]
 // CHECK-NOT: arith.cmpi uge
 // CHECK: vector.store %{{.*}}, %[[SV]]{{.*}} {alignment = 64 : i64, nontemporal = true}
-func.func @tile_of_large_buffer(%x: memref<2x64xf32, strided<[64, 1], offset: ?>>, %big: memref<1024x64xf32>) {
+func.func @tile_of_large_buffer(%x: memref<2x128xf32, strided<[128, 1], offset: ?>>, %big: memref<1024x128xf32>) {
   %c0 = arith.constant 0 : index
-  %tile = memref.subview %big[0, 0] [2, 64] [1, 1] : memref<1024x64xf32> to memref<2x64xf32, strided<[64, 1]>>
-  rms.norm ins(%x : memref<2x64xf32, strided<[64, 1], offset: ?>>) outs(%tile : memref<2x64xf32, strided<[64, 1]>>) epsilon(1.0e-05)
+  %tile = memref.subview %big[0, 0] [2, 128] [1, 1] : memref<1024x128xf32> to memref<2x128xf32, strided<[128, 1]>>
+  rms.norm ins(%x : memref<2x128xf32, strided<[128, 1], offset: ?>>) outs(%tile : memref<2x128xf32, strided<[128, 1]>>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @short_rows
+// CHECK-NOT: nontemporal
+// CHECK: return
+func.func @short_rows(%x: memref<1024x64xf32>, %y: memref<1024x64xf32>) {
+  rms.norm ins(%x : memref<1024x64xf32>) outs(%y : memref<1024x64xf32>) epsilon(1.0e-05)
   return
 }
 
