@@ -805,20 +805,23 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
         arith::DivUIOp::create(b, length,
                                index(kStreamedParts * lanes * unroll)),
         step);
+    Value partsEnd = arith::AddIOp::create(
+        b, from, arith::MulIOp::create(b, part, index(kStreamedParts)));
+    // The parts' columns at `offset` are from + offset + k * part; `part`
+    // is positive wherever the outer loop runs.
     scf::ForOp::create(
         b, index(0), part, step, ValueRange{},
         [&](OpBuilder &, Location, Value offset, ValueRange) {
-          for (int64_t p = 0; p < kStreamedParts; ++p)
-            emitIteration(arith::AddIOp::create(
-                b, from,
-                arith::AddIOp::create(
-                    b, arith::MulIOp::create(b, part, index(p)), offset)));
+          scf::ForOp::create(
+              b, arith::AddIOp::create(b, from, offset), partsEnd, part,
+              ValueRange{},
+              [&](OpBuilder &, Location, Value column, ValueRange) {
+                emitIteration(column);
+                scf::YieldOp::create(b);
+              });
           scf::YieldOp::create(b);
         });
-    emitUnrolled(
-        arith::AddIOp::create(
-            b, from, arith::MulIOp::create(b, part, index(kStreamedParts))),
-        to);
+    emitUnrolled(partsEnd, to);
   };
 
   Value start = alignedStart(outputAddress, rowIndices, begin, end);
