@@ -20,7 +20,8 @@ namespace rms {
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> tileRows{
       *this, "tile-rows",
-      llvm::cl::desc("Rows per parallel tile (0: about 256 KiB of input)"),
+      llvm::cl::desc("Rows per parallel tile (0: about 256 KiB of input, up "
+                     "to 1 MiB for inputs of more than 256 such tiles)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> vectorBits{
       *this, "vector-bits",

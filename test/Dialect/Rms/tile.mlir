@@ -55,6 +55,31 @@ func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> t
 
 // -----
 
+// An input that makes more than 256 tiles of 256 KiB gets larger tiles, up
+// to 1 MiB: 8192 rows of 32 KiB (256 MiB) in 256 tiles of 32 rows; 16384
+// such rows in 512 tiles of 1 MiB; 2048 rows of 16 KiB (32 MiB) keep 16.
+
+// AUTO-LABEL: func @auto_large
+// AUTO: scf.forall ({{.*}}) = (0) to (8192) step (32)
+// AUTO-LABEL: func @auto_larger
+// AUTO: scf.forall ({{.*}}) = (0) to (16384) step (32)
+// AUTO-LABEL: func @auto_medium
+// AUTO: scf.forall ({{.*}}) = (0) to (2048) step (16)
+func.func @auto_large(%x: memref<8192x8192xf32>, %y: memref<8192x8192xf32>) {
+  rms.norm ins(%x : memref<8192x8192xf32>) outs(%y : memref<8192x8192xf32>) epsilon(1.0e-05)
+  return
+}
+func.func @auto_larger(%x: memref<16384x8192xf32>, %y: memref<16384x8192xf32>) {
+  rms.norm ins(%x : memref<16384x8192xf32>) outs(%y : memref<16384x8192xf32>) epsilon(1.0e-05)
+  return
+}
+func.func @auto_medium(%x: memref<2048x4096xf32>, %y: memref<2048x4096xf32>) {
+  rms.norm ins(%x : memref<2048x4096xf32>) outs(%y : memref<2048x4096xf32>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
 // A single row (rank 1) is not tiled.
 
 // CHECK-LABEL: func @single_row

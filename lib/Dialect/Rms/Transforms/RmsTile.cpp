@@ -12,6 +12,8 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <algorithm>
+
 namespace mlir::rms {
 #define GEN_PASS_DEF_RMSTILE
 #include "rms/Dialect/Rms/Transforms/Passes.h.inc"
@@ -22,8 +24,15 @@ using namespace mlir::rms;
 
 /// About this many bytes of input per tile when the row length is known:
 /// enough work per tile to amortize the per-tile set-up (widened weights, the
-/// fence after streaming stores), small enough to balance the threads.
+/// fence after streaming stores, the first row of a fused tile summed alone,
+/// the next row not prefetched across a tile's end), small enough to balance
+/// the threads.
 static constexpr int64_t kTargetTileBytes = 256 * 1024;
+/// Inputs large enough to make this many tiles of more than the target get
+/// tiles of up to `kLargeTileBytes`: as many tiles as threads on any machine,
+/// fewer tile ends (8192x8192 f32 with 1 MiB tiles: 1.5-4% faster).
+static constexpr int64_t kEnoughTiles = 256;
+static constexpr int64_t kLargeTileBytes = 1024 * 1024;
 
 /// Rows per tile for `op` when the user did not choose.
 static int64_t defaultTileRows(NormOp op) {
@@ -32,7 +41,13 @@ static int64_t defaultTileRows(NormOp op) {
   if (ShapedType::isDynamic(rowSize) || rowSize == 0)
     return 8;
   int64_t rowBytes = rowSize * type.getElementTypeBitWidth() / 8;
-  return std::max<int64_t>(1, kTargetTileBytes / std::max<int64_t>(rowBytes, 1));
+  int64_t tileBytes = kTargetTileBytes;
+  if (type.hasStaticShape())
+    tileBytes = std::clamp<int64_t>(
+        type.getNumElements() * type.getElementTypeBitWidth() / 8 /
+            kEnoughTiles,
+        kTargetTileBytes, kLargeTileBytes);
+  return std::max<int64_t>(1, tileBytes / std::max<int64_t>(rowBytes, 1));
 }
 
 namespace {

@@ -85,7 +85,8 @@ def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"0",
            "Rows per tile; 0 picks about 256 KiB of input per tile when the "
-           "row length is static, 8 rows otherwise">
+           "row length is static (up to 1 MiB for static inputs of more "
+           "than 256 such tiles, keeping 256), 8 rows otherwise">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
