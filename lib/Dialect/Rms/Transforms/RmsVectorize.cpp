@@ -264,7 +264,10 @@ private:
   void storeScaled(ValueRange rowIndices, Value column, Value mask,
                    Value scaleVector, bool nontemporal, int64_t group = 1);
   /// Stores the `unroll` vectors of the unrolled iteration at `column`,
-  /// `storeGroup(nontemporal)` at a time.
+  /// `storeGroup(nontemporal)` at a time; streaming, it prefetches the same
+  /// columns of `nextRow` (if set): a row streamed out to memory is read
+  /// from memory too, and reading the next one while this one is written
+  /// overlaps the two instead of alternating between sweeps.
   void storeScaledUnrolled(ValueRange rowIndices, Value column,
                            Value scaleVector, bool nontemporal);
   Value scaleRowAndSumNext(ValueRange rowIndices, ValueRange nextIndices,
@@ -589,13 +592,6 @@ Value RowEmitter::scaleOf(Value sum) {
   return arith::DivFOp::create(b, one, root);
 }
 
-/// Writes `trunc(ext(x) * scale * ext(w))` for [begin, end) of one row.
-///
-/// The unrolled part starts at a cache-line boundary of the output; the head
-/// before it and the tail after it are masked. With `nontemporal`, the
-/// unrolled part uses streaming stores (aligned, as it starts on a line); a
-/// fence makes them visible before the op ends. With `backward`, the unrolled
-/// part runs in blocks from the end of the range to its start.
 void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
                              Value scaleVector, bool nontemporal,
                              int64_t group) {
@@ -656,6 +652,8 @@ void RowEmitter::storeScaledUnrolled(ValueRange rowIndices, Value column,
   for (int64_t u = 0; u < unroll; u += group)
     storeScaled(rowIndices, arith::AddIOp::create(b, column, index(u * lanes)),
                 Value(), scaleVector, nontemporal, group);
+  if (nontemporal && !nextRow.empty())
+    prefetchNextRow(column);
 }
 
 Value RowEmitter::narrow(ArrayRef<Value> parts) {
@@ -738,15 +736,11 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   function_ref<Value(Value)> loadWordsAt;
   if (sumsBF16Words())
     loadWordsAt = loadNextWords;
-  // Streamed rows come from memory: the row after the next one (`nextRow`)
-  // is prefetched into L2.
-  bool prefetch = nontemporal && !nextRow.empty();
-  auto storeAndPrefetch = [&](Value column) {
+  // Streamed, the row after the next one (`nextRow`) is prefetched.
+  auto store = [&](Value column) {
     storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
-    if (prefetch)
-      prefetchNextRow(column);
   };
-  return blockedSumOfSquares(begin, start, rowSize, loadNext, storeAndPrefetch,
+  return blockedSumOfSquares(begin, start, rowSize, loadNext, store,
                              loadWordsAt);
 }
 
@@ -772,18 +766,19 @@ Value RowEmitter::scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
   return choice.getResult(0);
 }
 
+/// Writes `trunc(ext(x) * scale * ext(w))` for [begin, end) of one row.
+///
+/// The unrolled part starts at a cache-line boundary of the output; the head
+/// before it and the tail after it are masked. With `nontemporal`, the
+/// unrolled part uses streaming stores (aligned, as it starts on a line); a
+/// fence makes them visible before the op ends; forwards, the row is then
+/// written as interleaved parts. With `backward`, the unrolled part runs in
+/// blocks from the end of the range to its start.
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
-  // A row streamed out to memory is read from memory too: while it is
-  // scaled, the next row is prefetched (one prefetch per cache line, into
-  // L2), so that reading and writing memory overlap instead of alternating
-  // between the two sweeps.
-  bool prefetch = nontemporal && !nextRow.empty();
   auto emitIteration = [&](Value column) {
     storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
-    if (prefetch)
-      prefetchNextRow(column);
   };
   Value step = index(lanes * unroll);
   auto emitUnrolled = [&](Value from, Value to) {
