@@ -115,8 +115,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
        `scale = 1 / sqrt(sum / N + epsilon)`, vectorized the same way, with
        a masked tail.
 
-    f16 and bf16 are widened to f32 in registers and rounded once on store.
-    The vector width follows the target (512 bits with AVX-512) unless
+    f16 and bf16 are widened to f32 in registers and rounded once on store
+    (bf16 with AVX512-BF16's `vcvtne2ps2bf16`, two vectors at a time, where
+    `avx512-bf16` allows: it flushes results below 2^-126 to zero; else
+    with integer operations, exactly). The vector width follows the target (512 bits with AVX-512) unless
     `vector-bits` says otherwise. Operands whose innermost dimension is
     strided (never the case after bufferization with identity layouts) are
     copied into contiguous buffers with `linalg.copy` first, and the output
@@ -127,9 +129,11 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     the input.
 
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
-    size of the buffer a tile is a view of) are written with streaming
-    (`nontemporal`) vector stores in rows whose start is aligned to the
-    vector size (checked at run time), followed by a fence; rows of a static
+    size of the buffer a tile is a view of) in rows of at least 512 bytes
+    are written with streaming (`nontemporal`) vector stores from a cache
+    line of each row on, as four interleaved parts of the row, followed by
+    a fence (16-bit results as 32-bit words on x86, whose LLVM backend
+    streams no f16/bf16 vectors); rows of a static
     length of at least twice `split-bytes` bytes are split into slices that
     are summed and scaled in parallel (`scf.forall`), the partial sums
     combined with Kahan summation, and each slice scaled backwards with
