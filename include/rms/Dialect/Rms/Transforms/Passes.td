@@ -131,7 +131,7 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) in rows of at least 512 bytes
     are written with streaming (`nontemporal`) vector stores from a cache
-    line of each row on, as four interleaved parts of the row, followed by
+    line of each row on (rows swept twice as four interleaved parts), then
     a fence (16-bit results as 32-bit words on x86, whose LLVM backend
     streams no f16/bf16 vectors); rows of a static
     length of at least twice `split-bytes` bytes are split into slices that
