@@ -1,4 +1,5 @@
 // RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512 nontemporal-bytes=1 avx512-bf16=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512vl,+avx512bf16 | FileCheck %s
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=128 unroll=3 nontemporal-bytes=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512vl,+avx512bf16 | FileCheck %s --check-prefix=NARROW
 
 // Streaming stores reach the machine code for every element type. LLVM 22's
 // x86 backend selects an ordinary store for a non-temporal store of f16 or
@@ -6,6 +7,14 @@
 // stores 16-bit results as 32-bit words behind an empty inline asm: the
 // stores of the unrolled loops must come out as vmovnt*, a whole 64-byte
 // line each, and bf16 pairs are rounded by one vcvtne2ps2bf16.
+
+// With 128-bit vectors and an odd unroll, 16-bit results of one vector are
+// 8 bytes, less than a register: they are stored as they are (no inline asm,
+// which could not hold them), and the code still compiles.
+// NARROW-LABEL: norm_f16:
+// NARROW: sfence
+// NARROW-LABEL: norm_bf16:
+// NARROW: sfence
 
 // CHECK-LABEL: norm_f32:
 // CHECK: vmovntps %zmm

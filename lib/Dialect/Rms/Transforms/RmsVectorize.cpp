@@ -619,16 +619,17 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
   int64_t bytes = group * lanes * elementBytes;
   int64_t alignment = std::min(bytes, kLineBytes);
   llvm::Triple host(llvm::sys::getProcessTriple());
-  if (elementBytes >= 4 || bytes % 4 || !host.isX86()) {
+  if (elementBytes >= 4 || bytes % 16 || !host.isX86()) {
     vector::StoreOp::create(b, y, out, yIdx, /*nontemporal=*/true,
                             llvm::Align(alignment));
     return;
   }
   // LLVM 22's x86 backend has no pattern for non-temporal stores of f16 or
   // bf16 vectors and selects an ordinary store; it also folds a bitcast to
-  // integers into the store. So 16-bit results leave as the 32-bit words
-  // that hold them, through an empty inline asm (no instruction) that keeps
-  // them integers, stored at the address of the output.
+  // integers into the store. So 16-bit results of a whole vector register
+  // (16 bytes or more) leave as the 32-bit words that hold them, through an
+  // empty inline asm (no instruction) that keeps them integers, stored at
+  // the address of the output.
   auto wordsType = VectorType::get({bytes / 4}, b.getI32Type());
   Value words =
       LLVM::InlineAsmOp::create(
