@@ -3,11 +3,11 @@
 # inputs built so that everything before the final rounding is exact in f32
 # (rmsref.exact_rounding_inputs) must come out bit for bit as the float64
 # value rounded, including f16 subnormals and overflow to infinity; vector
-# and masked columns, fused and two-sweep rows, streaming stores, and rows
-# split across threads.
+# and masked columns, fused and two-sweep rows, streaming stores (in both),
+# and rows split across threads.
 
 # CHECK-NOT: FAIL
-# CHECK: 12 of 12 cases within tolerance
+# CHECK: 16 of 16 cases within tolerance
 
 import os
 import sys
@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
 import rmsref
 
-OPTIONS = ["", "fuse-rows=0 nontemporal-bytes=1", "split-bytes=512"]
+OPTIONS = ["", "fuse-rows=0 nontemporal-bytes=1", "split-bytes=512", "nontemporal-bytes=1"]
 results = []
 for dtype in ("f16", "bf16"):
     for n in (1024, 1021):
