@@ -83,19 +83,25 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   // 5. Down to the LLVM dialect. Public functions get `_mlir_ciface_`
   //    wrappers; strided metadata is expanded before memrefs are lowered so
   //    that subview offsets become plain index arithmetic.
+  //    The conversions that work within a function run per function, so
+  //    that functions are converted in parallel (the 100-norm module: 1.5 s
+  //    of the 2.5 s spent here, on one thread, when they ran on the whole
+  //    module); the others need the module.
   pm.addPass(rms::createRmsEmitCInterface());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  OpPassManager &inFunctions = pm.nest<func::FuncOp>();
+  inFunctions.addPass(memref::createExpandStridedMetadataPass());
+  inFunctions.addPass(createLowerAffinePass());
+  inFunctions.addPass(createSCFToControlFlowPass());
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   // The one horizontal sum per row may be a tree rather than a chain.
   vectorToLLVM.reassociateFPReductions = true;
-  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  inFunctions.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
+  OpPassManager &scalarsInFunctions = pm.nest<func::FuncOp>();
+  scalarsInFunctions.addPass(createConvertMathToLLVMPass());
+  scalarsInFunctions.addPass(createArithToLLVMConversionPass());
+  scalarsInFunctions.addPass(createConvertIndexToLLVMPass());
+  scalarsInFunctions.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
