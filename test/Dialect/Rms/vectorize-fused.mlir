@@ -75,8 +75,37 @@ func.func @fused_f16(%x: memref<?x?xf16>, %w: memref<?xf16>, %y: memref<?x?xf16>
 
 // -----
 
-// f32 rows are summed, then scaled (fused sweeps measured no faster for
-// them), unless fuse-rows=1.
+// f32 rows kept in cache are summed, then scaled (fused sweeps measured
+// slower for them), unless fuse-rows=1. Where the output is streamed they
+// are fused (STREAM): the choice is made at run time for dynamic shapes,
+// fused with streaming stores or two sweeps with ordinary ones, and the
+// fused sweep visits the row as four interleaved parts (logical iteration
+// k of 16 elements at part k % 4, offset k / 4), then the rest in order,
+// in one loop.
+
+// STREAM-LABEL: func @two_sweeps_f32
+// STREAM:   %[[STREAMED:.*]] = arith.andi
+// STREAM:   scf.if %[[STREAMED]] {
+// STREAM:     scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args(%{{.*}} = %{{.*}}) -> (f32) {
+// STREAM:       %[[UNITS:.*]] = arith.divui %{{.*}}, %c64 : index
+// STREAM:       %[[PART:.*]] = arith.muli %[[UNITS]], %c16 : index
+// STREAM:       scf.for
+// STREAM:         scf.for %[[L:.*]] = %{{.*}} to %{{.*}} step %c16 iter_args
+// STREAM:           %[[K:.*]] = arith.divui %{{.*}}, %c16 : index
+// STREAM:           %[[P:.*]] = arith.remui %[[K]], %c4 : index
+// STREAM:           arith.muli %[[P]], %[[PART]] : index
+// STREAM:           %[[Q:.*]] = arith.divui %[[K]], %c4 : index
+// STREAM:           arith.muli %[[Q]], %c16 : index
+// STREAM:           %[[IN:.*]] = arith.cmpi ult, %[[L]], %{{.*}} : index
+// STREAM:           %[[AT:.*]] = arith.select %[[IN]], %{{.*}}, %[[L]] : index
+// STREAM:           vector.load %{{.*}}[%{{.*}}, %[[AT]]]
+// STREAM:           vector.fma
+// STREAM:           vector.store {{.*}}[%{{.*}}, %[[AT]]] {alignment = 32 : i64, nontemporal = true} : memref<?x?xf32>, vector<8xf32>
+// STREAM:           memref.prefetch
+// STREAM:   } else {
+// STREAM:     scf.for %{{.*}} = %c0 to %{{[a-z_0-9]+}} step %c1 {{{$}}
+// STREAM-NOT:   nontemporal
+// STREAM:   return
 
 // CHECK-LABEL: func @two_sweeps_f32
 // CHECK:   scf.for %[[R:.*]] = %c0 to %{{[a-z_0-9]+}} step %c1 {{{$}}

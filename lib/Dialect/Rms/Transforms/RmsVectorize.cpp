@@ -216,7 +216,8 @@ private:
   Value blockedSumOfSquares(Value begin, Value start, Value end,
                             function_ref<Value(Value, Value)> loadAt,
                             function_ref<void(Value)> perIteration = {},
-                            function_ref<Value(Value)> loadWords = {});
+                            function_ref<Value(Value)> loadWords = {},
+                            bool interleave = false);
   /// Whether the unrolled sums read bf16 as 32-bit words of two elements
   /// (`loadWords`), widened without a shuffle.
   bool sumsBF16Words() { return elementType.isBF16() && unroll % 2 == 0; }
@@ -273,7 +274,8 @@ private:
   Value scaleRowAndSumNext(ValueRange rowIndices, ValueRange nextIndices,
                            Value scale, bool nontemporal);
   Value scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
-                                         ValueRange nextIndices, Value scale);
+                                         ValueRange nextIndices, Value scale,
+                                         Value stream);
   void scaleRange(ValueRange rowIndices, Value begin, Value end, Value scale,
                   bool nontemporal, bool backward);
   void scaleRangeChoosingStores(ValueRange rowIndices, Value begin, Value end,
@@ -505,7 +507,7 @@ Value RowEmitter::blockedSumOfSquares(
     Value begin, Value start, Value end,
     function_ref<Value(Value column, Value mask)> loadAt,
     function_ref<void(Value column)> perIteration,
-    function_ref<Value(Value column)> loadWords) {
+    function_ref<Value(Value column)> loadWords, bool interleave) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
@@ -530,50 +532,90 @@ Value RowEmitter::blockedSumOfSquares(
     return {arith::BitcastOp::create(b, accVecType, first),
             arith::BitcastOp::create(b, accVecType, second)};
   };
-  auto blocks = scf::ForOp::create(
-      b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
-      [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
-        Value blockEnd = arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, blockStart, blockSpan), unrolledEnd);
-        SmallVector<Value> zeros(unroll, zero);
-        auto inner = scf::ForOp::create(
-            b, blockStart, blockEnd, step, zeros,
-            [&](OpBuilder &, Location, Value column, ValueRange accs) {
-              SmallVector<Value> next;
-              for (int64_t u = 0; u < unroll; ++u) {
-                Value at = arith::AddIOp::create(b, column, index(u * lanes));
-                if (loadWords) {
-                  auto [first, second] = splitWords(loadWords(at));
-                  next.push_back(
-                      vector::FMAOp::create(b, first, first, accs[u]));
-                  next.push_back(
-                      vector::FMAOp::create(b, second, second, accs[++u]));
-                  continue;
-                }
-                Value x = loadAt(at, Value());
-                next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
-              }
-              if (perIteration)
-                perIteration(column);
-              scf::YieldOp::create(b, next);
-            });
-        // Pairwise sum of the block's accumulators.
-        SmallVector<Value> partial(inner.getResults());
-        while (partial.size() > 1) {
-          SmallVector<Value> halved;
-          for (size_t i = 0; i + 1 < partial.size(); i += 2)
-            halved.push_back(
-                arith::AddFOp::create(b, partial[i], partial[i + 1]));
-          if (partial.size() % 2)
-            halved.push_back(partial.back());
-          partial = std::move(halved);
-        }
-        Value sum = sums[0], compensation = sums[1];
-        compensatedAdd(sum, compensation, partial.front());
-        scf::YieldOp::create(b, ValueRange{sum, compensation});
-      });
+  // Blocks over the unrolled iterations at [from, to), each at the column
+  // `place(column)` (the column itself without `place`).
+  auto emitBlocks = [&](Value from, Value to, ValueRange init,
+                        function_ref<Value(Value)> place) {
+    return scf::ForOp::create(
+               b, from, to, blockSpan, init,
+               [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
+                 Value blockEnd = arith::MinUIOp::create(
+                     b, arith::AddIOp::create(b, blockStart, blockSpan), to);
+                 SmallVector<Value> zeros(unroll, zero);
+                 auto inner = scf::ForOp::create(
+                     b, blockStart, blockEnd, step, zeros,
+                     [&](OpBuilder &, Location, Value logical,
+                         ValueRange accs) {
+                       Value column = place ? place(logical) : logical;
+                       SmallVector<Value> next;
+                       for (int64_t u = 0; u < unroll; ++u) {
+                         Value at =
+                             arith::AddIOp::create(b, column, index(u * lanes));
+                         if (loadWords) {
+                           auto [first, second] = splitWords(loadWords(at));
+                           next.push_back(
+                               vector::FMAOp::create(b, first, first, accs[u]));
+                           next.push_back(vector::FMAOp::create(
+                               b, second, second, accs[++u]));
+                           continue;
+                         }
+                         Value x = loadAt(at, Value());
+                         next.push_back(
+                             vector::FMAOp::create(b, x, x, accs[u]));
+                       }
+                       if (perIteration)
+                         perIteration(column);
+                       scf::YieldOp::create(b, next);
+                     });
+                 // Pairwise sum of the block's accumulators.
+                 SmallVector<Value> partial(inner.getResults());
+                 while (partial.size() > 1) {
+                   SmallVector<Value> halved;
+                   for (size_t i = 0; i + 1 < partial.size(); i += 2)
+                     halved.push_back(
+                         arith::AddFOp::create(b, partial[i], partial[i + 1]));
+                   if (partial.size() % 2)
+                     halved.push_back(partial.back());
+                   partial = std::move(halved);
+                 }
+                 Value sum = sums[0], compensation = sums[1];
+                 compensatedAdd(sum, compensation, partial.front());
+                 scf::YieldOp::create(b, ValueRange{sum, compensation});
+               })
+        .getResults();
+  };
+  ValueRange sums;
+  if (!interleave) {
+    sums = emitBlocks(start, unrolledEnd, ValueRange{zero, zero}, {});
+  } else {
+    // The iterations of `kStreamedParts` equal parts in turn (logical
+    // iteration k at part k % parts, offset k / parts), then the rest in
+    // order: one loop, so that the loop body is emitted once.
+    Value length = arith::SubIOp::create(b, unrolledEnd, start);
+    Value part = arith::MulIOp::create(
+        b,
+        arith::DivUIOp::create(b, length,
+                               index(kStreamedParts * lanes * unroll)),
+        step);
+    Value partsEnd = arith::AddIOp::create(
+        b, start, arith::MulIOp::create(b, part, index(kStreamedParts)));
+    auto place = [&](Value logical) -> Value {
+      Value k = arith::DivUIOp::create(
+          b, arith::SubIOp::create(b, logical, start), step);
+      Value inPart = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, k, index(kStreamedParts)), part);
+      Value offset = arith::MulIOp::create(
+          b, arith::DivUIOp::create(b, k, index(kStreamedParts)), step);
+      Value interleaved = arith::AddIOp::create(
+          b, start, arith::AddIOp::create(b, inPart, offset));
+      Value inParts = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                            logical, partsEnd);
+      return arith::SelectOp::create(b, inParts, interleaved, logical);
+    };
+    sums = emitBlocks(start, unrolledEnd, ValueRange{zero, zero}, place);
+  }
 
-  Value sum = blocks.getResult(0), compensation = blocks.getResult(1);
+  Value sum = sums[0], compensation = sums[1];
   compensatedAdd(sum, compensation, edges.front());
   Value lanesSum = arith::SubFOp::create(b, sum, compensation);
   return vector::ReductionOp::create(b, vector::CombiningKind::ADD, lanesSum,
@@ -741,21 +783,25 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   auto store = [&](Value column) {
     storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
   };
+  // Streamed f32/f64 rows are written as interleaved parts, as `scaleRange`
+  // writes them (8192x8192 f32: 20.15 and 37.63 GB/s at 1 and 2 threads
+  // against 19.05 and 35.32 in one stream); 16-bit rows of 8 KiB ran 4-11%
+  // slower so.
   return blockedSumOfSquares(begin, start, rowSize, loadNext, store,
-                             loadWordsAt);
+                             loadWordsAt,
+                             /*interleave=*/nontemporal && elementBytes >= 4);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
 Value RowEmitter::scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
                                                    ValueRange nextIndices,
-                                                   Value scale) {
-  std::optional<int64_t> known = streamOutput
-                                     ? getConstantIntValue(streamOutput)
-                                     : std::optional<int64_t>(0);
+                                                   Value scale, Value stream) {
+  std::optional<int64_t> known =
+      stream ? getConstantIntValue(stream) : std::optional<int64_t>(0);
   if (known)
     return scaleRowAndSumNext(rowIndices, nextIndices, scale, *known);
   auto choice = scf::IfOp::create(
-      b, streamOutput,
+      b, stream,
       [&](OpBuilder &, Location) {
         scf::YieldOp::create(
             b, scaleRowAndSumNext(rowIndices, nextIndices, scale, true));
@@ -1059,11 +1105,8 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   }
 
   Value lastRow = arith::SubIOp::create(b, rows, index(1));
-  // Fused sweeps measured faster for 16-bit data only (2048x4096 f16/bf16:
-  // 0.77 -> 0.89 of copy; f32 shapes the same or slower, in cache and out).
-  bool fuse = opts.fuseRows > 0 || (opts.fuseRows < 0 && elementBytes == 2);
-  if (!fuse) {
-    // Each row is summed, then scaled while it is still in cache.
+  // Each row is summed, then scaled while it is still in cache.
+  auto twoSweeps = [&](Value stream) {
     scf::ForOp::create(
         b, index(0), rows, index(1), ValueRange{},
         [&](OpBuilder &, Location, Value row, ValueRange) {
@@ -1072,36 +1115,60 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
           Value sum = sumOfSquares(at, zero, rowSize);
           nextRow = rowAt(arith::MinUIOp::create(
               b, arith::AddIOp::create(b, row, index(1)), lastRow));
-          scaleRangeChoosingStores(at, zero, rowSize, scaleOf(sum),
-                                   streamOutput, /*backward=*/false);
+          scaleRangeChoosingStores(at, zero, rowSize, scaleOf(sum), stream,
+                                   /*backward=*/false);
           nextRow.clear();
           scf::YieldOp::create(b);
         });
-    return;
-  }
+  };
   // The first row is summed alone; then each sweep scales a row and sums
   // the next. The last sweep sums the last row again (from cache; its sum
   // is not used): one sweep body instead of a second one for the last row
   // keeps the code, and the compile time, that of two sweeps per row.
-  Value any = arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows,
-                                    index(0));
-  scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
-    Value zero = index(0);
-    Value first = sumOfSquares(rowAt(zero), zero, rowSize);
-    scf::ForOp::create(
-        b, zero, rows, index(1), ValueRange{first},
-        [&](OpBuilder &, Location, Value row, ValueRange sum) {
-          Value next = arith::MinUIOp::create(
-              b, arith::AddIOp::create(b, row, index(1)), lastRow);
-          nextRow = rowAt(arith::MinUIOp::create(
-              b, arith::AddIOp::create(b, row, index(2)), lastRow));
-          scf::YieldOp::create(
-              b, scaleRowAndSumNextChoosingStores(rowAt(row), rowAt(next),
-                                                  scaleOf(sum[0])));
-          nextRow.clear();
-        });
-    scf::YieldOp::create(b);
-  });
+  auto fused = [&](Value stream) {
+    Value any =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
+    scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
+      Value zero = index(0);
+      Value first = sumOfSquares(rowAt(zero), zero, rowSize);
+      scf::ForOp::create(
+          b, zero, rows, index(1), ValueRange{first},
+          [&](OpBuilder &, Location, Value row, ValueRange sum) {
+            Value next = arith::MinUIOp::create(
+                b, arith::AddIOp::create(b, row, index(1)), lastRow);
+            nextRow = rowAt(arith::MinUIOp::create(
+                b, arith::AddIOp::create(b, row, index(2)), lastRow));
+            scf::YieldOp::create(
+                b, scaleRowAndSumNextChoosingStores(rowAt(row), rowAt(next),
+                                                    scaleOf(sum[0]), stream));
+            nextRow.clear();
+          });
+      scf::YieldOp::create(b);
+    });
+  };
+  // Fused sweeps measured faster for 16-bit data (2048x4096 f16/bf16: 0.77
+  // -> 0.89 of copy) and, for f32, where the output is streamed (1000x1023:
+  // 24.5 and 49.4-51.3 GB/s at 1 and 2 threads against 22.0 and
+  // 43.3-44.9; 8192x8192 +2%); f32 rows kept in cache ran slower fused
+  // (64x4096: 0.86-0.95 of the two sweeps' speed).
+  if (opts.fuseRows > 0 || (opts.fuseRows < 0 && elementBytes == 2))
+    return fused(streamOutput);
+  if (opts.fuseRows == 0 || !streamOutput)
+    return twoSweeps(streamOutput);
+  if (std::optional<int64_t> known = getConstantIntValue(streamOutput))
+    return *known ? fused(streamOutput) : twoSweeps(streamOutput);
+  Value streamed = arith::ConstantIntOp::create(b, 1, 1);
+  Value inCache = arith::ConstantIntOp::create(b, 0, 1);
+  scf::IfOp::create(
+      b, streamOutput,
+      [&](OpBuilder &, Location) {
+        fused(streamed);
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        twoSweeps(inCache);
+        scf::YieldOp::create(b);
+      });
 }
 
 namespace {
