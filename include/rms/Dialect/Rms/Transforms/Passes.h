@@ -52,7 +52,8 @@ struct VectorizeOptions {
   /// summed first, while they are still in its cache.
   int64_t splitThreads = -1;
   /// Scale each row in the sweep that sums the next one: 1 always, 0 never,
-  /// -1 for 16-bit element types.
+  /// -1 for 16-bit element types, and for 32/64-bit ones where the output
+  /// is streamed.
   int64_t fuseRows = -1;
   /// Narrow f32 to bf16 two vectors at a time with AVX512-BF16's
   /// `vcvtne2ps2bf16` (512-bit vectors): 1 yes, 0 no (`arith.truncf` per

@@ -100,10 +100,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   let summary = "Lower rms.norm on memrefs to vectorized loops";
   let description = [{
     Rewrites every memref `rms.norm` into `scf` loops over its rows with
-    `vector` code for each row, in two sweeps (with `fuse-rows`, the
-    default for f16 and bf16, the scaling sweep of row r also sums the
-    squares of row r + 1, so that the next row streams in from memory while
-    the current one is re-read from cache):
+    `vector` code for each row, in two sweeps (with `fuse-rows`, by default
+    for f16 and bf16 and for streamed f32/f64 outputs, the scaling sweep of
+    row r also sums the squares of row r + 1, so that the next row streams
+    in from memory while the current one is re-read from cache):
 
     1. Sum of squares: `unroll` independent vector accumulators in the
        accumulator type (f32, or f64 for f64 data) take `vector.fma` of the
@@ -188,7 +188,7 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     Option<"fuseRows", "fuse-rows", "int64_t", /*default=*/"-1",
            "Scale each row in the sweep that sums the squares of the next "
            "one: 1 always, 0 never (sum a row, then scale it), -1 for f16 "
-           "and bf16">,
+           "and bf16, and for f32 and f64 where the output is streamed">,
     Option<"avx512BF16", "avx512-bf16", "int64_t", /*default=*/"-1",
            "Narrow f32 results to bf16 two vectors at a time with "
            "AVX512-BF16's vcvtne2ps2bf16 (512-bit vectors): 1 yes, 0 no "
