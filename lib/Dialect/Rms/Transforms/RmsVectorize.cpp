@@ -124,6 +124,13 @@ static bool hasUnitInnerStride(MemRefType type) {
   return strides.empty() || strides.back() == 1;
 }
 
+/// Cache-line size assumed for aligning the vector loops.
+static constexpr int64_t kLineBytes = 64;
+/// Parts of a row whose streaming stores are interleaved.
+static constexpr int64_t kStreamedParts = 4;
+/// Rows shorter than this many bytes are not streamed.
+static constexpr int64_t kMinStreamedRowBytes = 512;
+
 namespace {
 /// Emits the vector code of the rows of one `rms.norm`.
 ///
@@ -228,6 +235,20 @@ private:
     return vector::BitCastOp::create(
         b, VectorType::get({lanes}, b.getI32Type()), raw);
   }
+  /// The unrolled range [from, to) as `kStreamedParts` equal parts of whole
+  /// unrolled iterations: the length of a part and where the parts end (the
+  /// rest, fewer than `kStreamedParts` iterations, follows).
+  std::pair<Value, Value> streamedParts(Value from, Value to) {
+    Value length = arith::SubIOp::create(b, to, from);
+    Value part = arith::MulIOp::create(
+        b,
+        arith::DivUIOp::create(b, length,
+                               index(kStreamedParts * lanes * unroll)),
+        index(lanes * unroll));
+    return {part, arith::AddIOp::create(
+                      b, from,
+                      arith::MulIOp::create(b, part, index(kStreamedParts)))};
+  }
   /// Prefetches into L2, once per cache line, the `lanes * unroll` columns
   /// at `column` of the row at `nextRow`.
   void prefetchNextRow(Value column);
@@ -320,13 +341,6 @@ private:
   SmallVector<Value> nextRow;
 };
 } // namespace
-
-/// Cache-line size assumed for aligning the vector loops.
-static constexpr int64_t kLineBytes = 64;
-/// Parts of a row whose streaming stores are interleaved.
-static constexpr int64_t kStreamedParts = 4;
-/// Rows shorter than this many bytes are not streamed.
-static constexpr int64_t kMinStreamedRowBytes = 512;
 
 RowEmitter::Address RowEmitter::addressOf(Value memref) {
   auto metadata = memref::ExtractStridedMetadataOp::create(b, memref);
@@ -591,14 +605,7 @@ Value RowEmitter::blockedSumOfSquares(
     // The iterations of `kStreamedParts` equal parts in turn (logical
     // iteration k at part k % parts, offset k / parts), then the rest in
     // order: one loop, so that the loop body is emitted once.
-    Value length = arith::SubIOp::create(b, unrolledEnd, start);
-    Value part = arith::MulIOp::create(
-        b,
-        arith::DivUIOp::create(b, length,
-                               index(kStreamedParts * lanes * unroll)),
-        step);
-    Value partsEnd = arith::AddIOp::create(
-        b, start, arith::MulIOp::create(b, part, index(kStreamedParts)));
+    auto [part, partsEnd] = streamedParts(start, unrolledEnd);
     auto place = [&](Value logical) -> Value {
       Value k = arith::DivUIOp::create(
           b, arith::SubIOp::create(b, logical, start), step);
@@ -841,14 +848,7 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
   // more of memory busy than one (8192x8192 f32: about 0.95 of the copy
   // bandwidth instead of 0.87, measured by hand first).
   auto emitInterleaved = [&](Value from, Value to) {
-    Value length = arith::SubIOp::create(b, to, from);
-    Value part = arith::MulIOp::create(
-        b,
-        arith::DivUIOp::create(b, length,
-                               index(kStreamedParts * lanes * unroll)),
-        step);
-    Value partsEnd = arith::AddIOp::create(
-        b, from, arith::MulIOp::create(b, part, index(kStreamedParts)));
+    auto [part, partsEnd] = streamedParts(from, to);
     // The parts' columns at `offset` are from + offset + k * part; `part`
     // is positive wherever the outer loop runs.
     scf::ForOp::create(
