@@ -546,83 +546,72 @@ Value RowEmitter::blockedSumOfSquares(
     return {arith::BitcastOp::create(b, accVecType, first),
             arith::BitcastOp::create(b, accVecType, second)};
   };
-  // Blocks over the unrolled iterations at [from, to), each at the column
-  // `place(column)` (the column itself without `place`).
-  auto emitBlocks = [&](Value from, Value to, ValueRange init,
-                        function_ref<Value(Value)> place) {
-    return scf::ForOp::create(
-               b, from, to, blockSpan, init,
-               [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
-                 Value blockEnd = arith::MinUIOp::create(
-                     b, arith::AddIOp::create(b, blockStart, blockSpan), to);
-                 SmallVector<Value> zeros(unroll, zero);
-                 auto inner = scf::ForOp::create(
-                     b, blockStart, blockEnd, step, zeros,
-                     [&](OpBuilder &, Location, Value logical,
-                         ValueRange accs) {
-                       Value column = place ? place(logical) : logical;
-                       SmallVector<Value> next;
-                       for (int64_t u = 0; u < unroll; ++u) {
-                         Value at =
-                             arith::AddIOp::create(b, column, index(u * lanes));
-                         if (loadWords) {
-                           auto [first, second] = splitWords(loadWords(at));
-                           next.push_back(
-                               vector::FMAOp::create(b, first, first, accs[u]));
-                           next.push_back(vector::FMAOp::create(
-                               b, second, second, accs[++u]));
-                           continue;
-                         }
-                         Value x = loadAt(at, Value());
-                         next.push_back(
-                             vector::FMAOp::create(b, x, x, accs[u]));
-                       }
-                       if (perIteration)
-                         perIteration(column);
-                       scf::YieldOp::create(b, next);
-                     });
-                 // Pairwise sum of the block's accumulators.
-                 SmallVector<Value> partial(inner.getResults());
-                 while (partial.size() > 1) {
-                   SmallVector<Value> halved;
-                   for (size_t i = 0; i + 1 < partial.size(); i += 2)
-                     halved.push_back(
-                         arith::AddFOp::create(b, partial[i], partial[i + 1]));
-                   if (partial.size() % 2)
-                     halved.push_back(partial.back());
-                   partial = std::move(halved);
-                 }
-                 Value sum = sums[0], compensation = sums[1];
-                 compensatedAdd(sum, compensation, partial.front());
-                 scf::YieldOp::create(b, ValueRange{sum, compensation});
-               })
-        .getResults();
+  // With `interleave`, the iterations of `kStreamedParts` equal parts in
+  // turn (logical iteration k at part k % parts, offset k / parts), then
+  // the rest in order: one loop, so that its body is emitted once.
+  Value part, partsEnd;
+  if (interleave)
+    std::tie(part, partsEnd) = streamedParts(start, unrolledEnd);
+  auto place = [&](Value logical) -> Value {
+    if (!interleave)
+      return logical;
+    Value k = arith::DivUIOp::create(
+        b, arith::SubIOp::create(b, logical, start), step);
+    Value inPart = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, k, index(kStreamedParts)), part);
+    Value offset = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, k, index(kStreamedParts)), step);
+    Value interleaved = arith::AddIOp::create(
+        b, start, arith::AddIOp::create(b, inPart, offset));
+    Value inParts =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, logical, partsEnd);
+    return arith::SelectOp::create(b, inParts, interleaved, logical);
   };
-  ValueRange sums;
-  if (!interleave) {
-    sums = emitBlocks(start, unrolledEnd, ValueRange{zero, zero}, {});
-  } else {
-    // The iterations of `kStreamedParts` equal parts in turn (logical
-    // iteration k at part k % parts, offset k / parts), then the rest in
-    // order: one loop, so that the loop body is emitted once.
-    auto [part, partsEnd] = streamedParts(start, unrolledEnd);
-    auto place = [&](Value logical) -> Value {
-      Value k = arith::DivUIOp::create(
-          b, arith::SubIOp::create(b, logical, start), step);
-      Value inPart = arith::MulIOp::create(
-          b, arith::RemUIOp::create(b, k, index(kStreamedParts)), part);
-      Value offset = arith::MulIOp::create(
-          b, arith::DivUIOp::create(b, k, index(kStreamedParts)), step);
-      Value interleaved = arith::AddIOp::create(
-          b, start, arith::AddIOp::create(b, inPart, offset));
-      Value inParts = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                            logical, partsEnd);
-      return arith::SelectOp::create(b, inParts, interleaved, logical);
-    };
-    sums = emitBlocks(start, unrolledEnd, ValueRange{zero, zero}, place);
-  }
+  auto blocks = scf::ForOp::create(
+      b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
+      [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
+        Value blockEnd = arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, blockStart, blockSpan), unrolledEnd);
+        SmallVector<Value> zeros(unroll, zero);
+        auto inner = scf::ForOp::create(
+            b, blockStart, blockEnd, step, zeros,
+            [&](OpBuilder &, Location, Value logical, ValueRange accs) {
+              Value column = place(logical);
+              SmallVector<Value> next;
+              for (int64_t u = 0; u < unroll; ++u) {
+                Value at = arith::AddIOp::create(b, column, index(u * lanes));
+                if (loadWords) {
+                  auto [first, second] = splitWords(loadWords(at));
+                  next.push_back(
+                      vector::FMAOp::create(b, first, first, accs[u]));
+                  next.push_back(
+                      vector::FMAOp::create(b, second, second, accs[++u]));
+                  continue;
+                }
+                Value x = loadAt(at, Value());
+                next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
+              }
+              if (perIteration)
+                perIteration(column);
+              scf::YieldOp::create(b, next);
+            });
+        // Pairwise sum of the block's accumulators.
+        SmallVector<Value> partial(inner.getResults());
+        while (partial.size() > 1) {
+          SmallVector<Value> halved;
+          for (size_t i = 0; i + 1 < partial.size(); i += 2)
+            halved.push_back(
+                arith::AddFOp::create(b, partial[i], partial[i + 1]));
+          if (partial.size() % 2)
+            halved.push_back(partial.back());
+          partial = std::move(halved);
+        }
+        Value sum = sums[0], compensation = sums[1];
+        compensatedAdd(sum, compensation, partial.front());
+        scf::YieldOp::create(b, ValueRange{sum, compensation});
+      });
 
-  Value sum = sums[0], compensation = sums[1];
+  Value sum = blocks.getResult(0), compensation = blocks.getResult(1);
   compensatedAdd(sum, compensation, edges.front());
   Value lanesSum = arith::SubFOp::create(b, sum, compensation);
   return vector::ReductionOp::create(b, vector::CombiningKind::ADD, lanesSum,
