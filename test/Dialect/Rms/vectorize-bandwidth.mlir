@@ -31,22 +31,27 @@
 // CHECK:     vector.maskedstore
 // CHECK:     vector.maskedstore
 //              Four interleaved parts of the unrolled range, one unrolled
-//              iteration (32 elements) of each in turn:
+//              iteration (32 elements) of each in turn, then what is left in
+//              order, in one loop: iteration k at part k % 4, offset k / 4.
 // CHECK:     %[[LENGTH:.*]] = arith.subi %[[END]], %[[START]]
 // CHECK:     %[[UNITS:.*]] = arith.divui %[[LENGTH]], %c128
 // CHECK:     %[[PART:.*]] = arith.muli %[[UNITS]], %c32
 // CHECK:     %[[ALL:.*]] = arith.muli %[[UNITS]], %c128
 // CHECK:     %[[PARTSEND:.*]] = arith.addi %[[START]], %[[ALL]]
-// CHECK:     scf.for %[[O:.*]] = %c0 to %[[PART]] step %c32 {
-// CHECK:       %[[FIRST:.*]] = arith.addi %[[START]], %[[O]]
-// CHECK:       scf.for %[[J0:.*]] = %[[FIRST]] to %[[PARTSEND]] step %[[PART]] {
-// CHECK:         vector.store %{{.*}}, %[[Y]][%[[R]], %[[J0]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
-// CHECK:         vector.store {{.*}}nontemporal = true
-// CHECK:         memref.prefetch %[[X]][%[[NEXT]], %[[J0]]], read, locality<2>, data : memref<?x?xf32>
-//              Then what is left, in order.
-// CHECK:     scf.for %[[J:.*]] = %[[PARTSEND]] to %[[END]] step %c32 {
-// CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
-// CHECK:       memref.prefetch %[[X]][%[[NEXT]], %{{.*}}], read, locality<2>, data : memref<?x?xf32>
+// CHECK:     scf.for %[[L:.*]] = %[[START]] to %[[END]] step %c32 {
+// CHECK:       %[[FROMSTART:.*]] = arith.subi %[[L]], %[[START]]
+// CHECK:       %[[K:.*]] = arith.divui %[[FROMSTART]], %c32
+// CHECK:       %[[P:.*]] = arith.remui %[[K]], %c4
+// CHECK:       %[[INPART:.*]] = arith.muli %[[P]], %[[PART]]
+// CHECK:       %[[Q:.*]] = arith.divui %[[K]], %c4
+// CHECK:       %[[OFFSET:.*]] = arith.muli %[[Q]], %c32
+// CHECK:       %[[REL:.*]] = arith.addi %[[INPART]], %[[OFFSET]]
+// CHECK:       %[[MAPPED:.*]] = arith.addi %[[START]], %[[REL]]
+// CHECK:       %[[IN:.*]] = arith.cmpi ult, %[[L]], %[[PARTSEND]]
+// CHECK:       %[[J0:.*]] = arith.select %[[IN]], %[[MAPPED]], %[[L]]
+// CHECK:       vector.store %{{.*}}, %[[Y]][%[[R]], %[[J0]]] {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32>, vector<16xf32>
+// CHECK:       vector.store {{.*}}nontemporal = true
+// CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J0]]], read, locality<2>, data : memref<?x?xf32>
 // CHECK:   } else {
 // CHECK-NOT: {{nontemporal|prefetch}}
 // CHECK:     vector.store %{{.*}}, %[[Y]][%[[R]], %{{.*}}] : memref<?x?xf32>, vector<16xf32>

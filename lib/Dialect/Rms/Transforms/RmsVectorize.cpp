@@ -40,6 +40,7 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -55,6 +56,12 @@ using namespace mlir::rms;
 static bool hostHasFeature(StringRef feature) {
   static const llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   return features.lookup(feature);
+}
+
+/// Whether the code is generated for an x86 host.
+static bool hostIsX86() {
+  static const bool x86 = llvm::Triple(llvm::sys::getProcessTriple()).isX86();
+  return x86;
 }
 
 int64_t mlir::rms::getHostVectorBits() {
@@ -106,12 +113,14 @@ VectorizeOptions VectorizeOptions::resolvedForHost() const {
   if (resolved.vectorBits <= 0)
     resolved.vectorBits = getHostVectorBits();
   int64_t l2 = getHostCacheBytes(/*level=*/2);
+  if (l2 <= 0)
+    l2 = 1 << 20;
   if (resolved.nontemporalBytes < 0)
-    resolved.nontemporalBytes = l2 > 0 ? l2 : 1 << 20;
+    resolved.nontemporalBytes = l2;
   if (resolved.avx512BF16 < 0)
     resolved.avx512BF16 = hostHasFeature("avx512bf16");
   if (resolved.splitBytes < 0)
-    resolved.splitBytes = l2 > 0 ? l2 : 1 << 20;
+    resolved.splitBytes = l2;
   return resolved;
 }
 
@@ -235,20 +244,11 @@ private:
     return vector::BitCastOp::create(
         b, VectorType::get({lanes}, b.getI32Type()), raw);
   }
-  /// The unrolled range [from, to) as `kStreamedParts` equal parts of whole
-  /// unrolled iterations: the length of a part and where the parts end (the
-  /// rest, fewer than `kStreamedParts` iterations, follows).
-  std::pair<Value, Value> streamedParts(Value from, Value to) {
-    Value length = arith::SubIOp::create(b, to, from);
-    Value part = arith::MulIOp::create(
-        b,
-        arith::DivUIOp::create(b, length,
-                               index(kStreamedParts * lanes * unroll)),
-        index(lanes * unroll));
-    return {part, arith::AddIOp::create(
-                      b, from,
-                      arith::MulIOp::create(b, part, index(kStreamedParts)))};
-  }
+  /// For the unrolled iterations of [from, to) written as `kStreamedParts`
+  /// equal parts in turn, then the rest in order: a function from the
+  /// column of the k-th iteration in order to the column it runs at (part
+  /// k % parts, offset k / parts within it).
+  std::function<Value(Value)> interleavedColumns(Value from, Value to);
   /// Prefetches into L2, once per cache line, the `lanes * unroll` columns
   /// at `column` of the row at `nextRow`.
   void prefetchNextRow(Value column);
@@ -365,6 +365,31 @@ Value RowEmitter::alignedStart(const Address &address, ValueRange rowIndices,
       index(kLineBytes));
   Value head = arith::DivUIOp::create(b, toLine, index(elementBytes));
   return arith::MinUIOp::create(b, arith::AddIOp::create(b, begin, head), end);
+}
+
+std::function<Value(Value)> RowEmitter::interleavedColumns(Value from,
+                                                           Value to) {
+  Value step = index(lanes * unroll);
+  Value length = arith::SubIOp::create(b, to, from);
+  Value part = arith::MulIOp::create(
+      b,
+      arith::DivUIOp::create(b, length, index(kStreamedParts * lanes * unroll)),
+      step);
+  Value partsEnd = arith::AddIOp::create(
+      b, from, arith::MulIOp::create(b, part, index(kStreamedParts)));
+  return [this, from, step, part, partsEnd](Value column) -> Value {
+    Value k =
+        arith::DivUIOp::create(b, arith::SubIOp::create(b, column, from), step);
+    Value inPart = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, k, index(kStreamedParts)), part);
+    Value offset = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, k, index(kStreamedParts)), step);
+    Value interleaved = arith::AddIOp::create(
+        b, from, arith::AddIOp::create(b, inPart, offset));
+    Value inParts =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column, partsEnd);
+    return arith::SelectOp::create(b, inParts, interleaved, column);
+  };
 }
 
 Value RowEmitter::byteAddress(const Address &address, ValueRange rowIndices,
@@ -546,27 +571,11 @@ Value RowEmitter::blockedSumOfSquares(
     return {arith::BitcastOp::create(b, accVecType, first),
             arith::BitcastOp::create(b, accVecType, second)};
   };
-  // With `interleave`, the iterations of `kStreamedParts` equal parts in
-  // turn (logical iteration k at part k % parts, offset k / parts), then
-  // the rest in order: one loop, so that its body is emitted once.
-  Value part, partsEnd;
+  // With `interleave`, the iterations run as interleaved parts, in one
+  // loop, so that its body is emitted once.
+  std::function<Value(Value)> place;
   if (interleave)
-    std::tie(part, partsEnd) = streamedParts(start, unrolledEnd);
-  auto place = [&](Value logical) -> Value {
-    if (!interleave)
-      return logical;
-    Value k = arith::DivUIOp::create(
-        b, arith::SubIOp::create(b, logical, start), step);
-    Value inPart = arith::MulIOp::create(
-        b, arith::RemUIOp::create(b, k, index(kStreamedParts)), part);
-    Value offset = arith::MulIOp::create(
-        b, arith::DivUIOp::create(b, k, index(kStreamedParts)), step);
-    Value interleaved = arith::AddIOp::create(
-        b, start, arith::AddIOp::create(b, inPart, offset));
-    Value inParts =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, logical, partsEnd);
-    return arith::SelectOp::create(b, inParts, interleaved, logical);
-  };
+    place = interleavedColumns(start, unrolledEnd);
   auto blocks = scf::ForOp::create(
       b, start, unrolledEnd, blockSpan, ValueRange{zero, zero},
       [&](OpBuilder &, Location, Value blockStart, ValueRange sums) {
@@ -576,7 +585,7 @@ Value RowEmitter::blockedSumOfSquares(
         auto inner = scf::ForOp::create(
             b, blockStart, blockEnd, step, zeros,
             [&](OpBuilder &, Location, Value logical, ValueRange accs) {
-              Value column = place(logical);
+              Value column = place ? place(logical) : logical;
               SmallVector<Value> next;
               for (int64_t u = 0; u < unroll; ++u) {
                 Value at = arith::AddIOp::create(b, column, index(u * lanes));
@@ -656,8 +665,7 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
   }
   int64_t bytes = group * lanes * elementBytes;
   int64_t alignment = std::min(bytes, kLineBytes);
-  llvm::Triple host(llvm::sys::getProcessTriple());
-  if (elementBytes >= 4 || bytes % 16 || !host.isX86()) {
+  if (elementBytes >= 4 || bytes % 16 || !hostIsX86()) {
     vector::StoreOp::create(b, y, out, yIdx, /*nontemporal=*/true,
                             llvm::Align(alignment));
     return;
@@ -820,41 +828,16 @@ Value RowEmitter::scaleRowAndSumNextChoosingStores(ValueRange rowIndices,
 void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
                             Value scale, bool nontemporal, bool backward) {
   Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
-  auto emitIteration = [&](Value column) {
-    storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
-  };
-  Value step = index(lanes * unroll);
-  auto emitUnrolled = [&](Value from, Value to) {
-    scf::ForOp::create(b, from, to, step, ValueRange{},
+  auto emitUnrolled = [&](Value from, Value to,
+                          function_ref<Value(Value)> place = {}) {
+    scf::ForOp::create(b, from, to, index(lanes * unroll), ValueRange{},
                        [&](OpBuilder &, Location, Value column, ValueRange) {
-                         emitIteration(column);
+                         storeScaledUnrolled(rowIndices,
+                                             place ? place(column) : column,
+                                             scaleVector, nontemporal);
                          scf::YieldOp::create(b);
                        });
   };
-  // A streamed row is written as `kStreamedParts` equal parts, one unrolled
-  // iteration of each in turn (then what is left in order), as glibc's
-  // memcpy interleaves the pages it streams: several write streams keep
-  // more of memory busy than one (8192x8192 f32: about 0.95 of the copy
-  // bandwidth instead of 0.87, measured by hand first).
-  auto emitInterleaved = [&](Value from, Value to) {
-    auto [part, partsEnd] = streamedParts(from, to);
-    // The parts' columns at `offset` are from + offset + k * part; `part`
-    // is positive wherever the outer loop runs.
-    scf::ForOp::create(
-        b, index(0), part, step, ValueRange{},
-        [&](OpBuilder &, Location, Value offset, ValueRange) {
-          scf::ForOp::create(
-              b, arith::AddIOp::create(b, from, offset), partsEnd, part,
-              ValueRange{},
-              [&](OpBuilder &, Location, Value column, ValueRange) {
-                emitIteration(column);
-                scf::YieldOp::create(b);
-              });
-          scf::YieldOp::create(b);
-        });
-    emitUnrolled(partsEnd, to);
-  };
-
   Value start = alignedStart(outputAddress, rowIndices, begin, end);
   Value unrolledEnd = mainEnd(start, end);
   auto emitMasked = [&](Value column, Value mask, ValueRange) {
@@ -864,7 +847,12 @@ void RowEmitter::scaleRange(ValueRange rowIndices, Value begin, Value end,
   maskedRange(begin, start, ValueRange{}, emitMasked);
   maskedRange(unrolledEnd, end, ValueRange{}, emitMasked);
   if (!backward && nontemporal) {
-    emitInterleaved(start, unrolledEnd);
+    // A streamed row is written as `kStreamedParts` equal parts, one
+    // unrolled iteration of each in turn (then what is left in order), as
+    // glibc's memcpy interleaves the pages it streams: several write streams
+    // keep more of memory busy than one (8192x8192 f32: about 0.95 of the
+    // copy bandwidth instead of 0.87, measured by hand first).
+    emitUnrolled(start, unrolledEnd, interleavedColumns(start, unrolledEnd));
   } else if (!backward) {
     emitUnrolled(start, unrolledEnd);
   } else {
@@ -905,8 +893,7 @@ void RowEmitter::prefetchNextRow(Value column) {
 /// sfence (or mfence): the `lock or` that LLVM emits for a seq_cst fence
 /// orders ordinary stores only.
 void RowEmitter::emitStreamingFence() {
-  llvm::Triple host(llvm::sys::getProcessTriple());
-  if (host.isX86())
+  if (hostIsX86())
     LLVM::CallIntrinsicOp::create(b, b.getStringAttr("llvm.x86.sse.sfence"),
                                   ValueRange{});
   else
