@@ -11,6 +11,7 @@
 
 #include "rms/Conversion/Passes.h"
 #include "rms/Dialect/Rms/IR/Rms.h"
+#include "rms/Dialect/Rms/Utils/Rounding.h"
 
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -260,14 +261,7 @@ private:
   /// in two 32-bit words: each result is left in the high half of its f32
   /// bits, then the even elements shift down into the low halves.
   Value narrowBF16Words(Value v) {
-    Value bits = arith::BitcastOp::create(b, wide(b.getI32Type()), v);
-    Value lsb = arith::AndIOp::create(
-        b, arith::ShRUIOp::create(b, bits, intConstant(16)), intConstant(1));
-    Value rounded = arith::AddIOp::create(
-        b, bits, arith::AddIOp::create(b, lsb, intConstant(0x7FFF)));
-    Value isNaN = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, v, v);
-    Value quietNaN = arith::OrIOp::create(b, bits, intConstant(0x00400000));
-    Value result = arith::SelectOp::create(b, isNaN, quietNaN, rounded);
+    Value result = roundedBF16Bits(b, v);
     Value even = vector::ShuffleOp::create(b, result, result, {0, 2});
     Value odd = vector::ShuffleOp::create(b, result, result, {1, 3});
     return arith::OrIOp::create(
@@ -296,23 +290,10 @@ private:
   /// Results rounded once to the stored element type (to nearest even; a
   /// bf16 NaN stays quiet).
   Value narrow(Value v) {
-    if (config.elementType.isBF16()) {
-      Value bits = arith::BitcastOp::create(b, wide(b.getI32Type()), v);
-      Value high = arith::ShRUIOp::create(b, bits, intConstant(16));
-      Value lsb = arith::AndIOp::create(b, high, intConstant(1));
-      Value rounded = arith::ShRUIOp::create(
-          b,
-          arith::AddIOp::create(
-              b, bits, arith::AddIOp::create(b, lsb, intConstant(0x7FFF))),
-          intConstant(16));
-      Value isNaN = arith::CmpIOp::create(
-          b, arith::CmpIPredicate::ugt,
-          arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF)),
-          intConstant(0x7F800000));
-      Value quietNaN = arith::OrIOp::create(b, high, intConstant(0x40));
-      Value result = arith::SelectOp::create(b, isNaN, quietNaN, rounded);
-      return arith::TruncIOp::create(b, wide(b.getI16Type()), result);
-    }
+    if (config.elementType.isBF16())
+      return arith::TruncIOp::create(
+          b, wide(b.getI16Type()),
+          arith::ShRUIOp::create(b, roundedBF16Bits(b, v), intConstant(16)));
     if (config.elementType == accType)
       return v;
     if (config.integerF16Rounding && config.elementType.isF16())

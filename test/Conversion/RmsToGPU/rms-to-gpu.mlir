@@ -422,12 +422,13 @@ func.func @two_f64(%x: memref<3x4099xf64>, %y: memref<3x4099xf64>, %z: memref<3x
 // CHECK:   %[[HIGH:.*]] = arith.andi %[[WORDS]], %{{.*}} : vector<2xi32>
 // CHECK:   %[[ORDER:.*]] = vector.interleave %[[LOW]], %[[HIGH]] : vector<2xi32> -> vector<4xi32>
 // CHECK:   arith.bitcast %[[ORDER]] : vector<4xi32> to vector<4xf32>
-// CHECK:   %[[BITS:.*]] = arith.bitcast %[[SCALED:.*]] : vector<4xf32> to vector<4xi32>
+// CHECK:   %[[BITS:.*]] = arith.bitcast %{{.*}} : vector<4xf32> to vector<4xi32>
 // CHECK:   %[[KEPT:.*]] = arith.shrui %[[BITS]], %{{.*}} : vector<4xi32>
 // CHECK:   %[[LSB:.*]] = arith.andi %[[KEPT]], %{{.*}} : vector<4xi32>
 // CHECK:   %[[BIAS:.*]] = arith.addi %[[LSB]], %{{.*}} : vector<4xi32>
 // CHECK:   %[[ROUNDED:.*]] = arith.addi %[[BITS]], %[[BIAS]] : vector<4xi32>
-// CHECK:   %[[NAN:.*]] = arith.cmpf uno, %[[SCALED]], %[[SCALED]] : vector<4xf32>
+// CHECK:   %[[MAGNITUDE:.*]] = arith.andi %[[BITS]], %{{.*}} : vector<4xi32>
+// CHECK:   %[[NAN:.*]] = arith.cmpi ugt, %[[MAGNITUDE]], %{{.*}} : vector<4xi32>
 // CHECK:   %[[QUIET:.*]] = arith.ori %[[BITS]], %{{.*}} : vector<4xi32>
 // CHECK:   %[[RESULT:.*]] = arith.select %[[NAN]], %[[QUIET]], %[[ROUNDED]]
 // CHECK:   %[[EVEN:.*]] = vector.shuffle %[[RESULT]], %[[RESULT]] [0, 2]

@@ -178,9 +178,10 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 // SINGLE-NEXT:     %[[Y:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
 // SINGLE-NEXT:     %[[BITS:.*]] = arith.bitcast %[[Y]] : vector<16xf32> to vector<16xi32>
 // SINGLE:          %[[LSB:.*]] = arith.andi %{{.*}}, %{{.*}} : vector<16xi32>
-// SINGLE:          %[[BIASED:.*]] = arith.addi %[[BITS]], %{{.*}} : vector<16xi32>
-// SINGLE:          %[[ROUNDED:.*]] = arith.addi %[[BIASED]], %[[LSB]] : vector<16xi32>
-// SINGLE:          %[[NAN:.*]] = arith.cmpf uno, %[[Y]], %[[Y]] : vector<16xf32>
+// SINGLE:          %[[BIAS:.*]] = arith.addi %[[LSB]], %{{.*}} : vector<16xi32>
+// SINGLE:          %[[ROUNDED:.*]] = arith.addi %[[BITS]], %[[BIAS]] : vector<16xi32>
+// SINGLE:          %[[MAGNITUDE:.*]] = arith.andi %[[BITS]], %{{.*}} : vector<16xi32>
+// SINGLE:          %[[NAN:.*]] = arith.cmpi ugt, %[[MAGNITUDE]], %{{.*}} : vector<16xi32>
 // SINGLE:          %[[QUIET:.*]] = arith.ori %[[BITS]], %{{.*}} : vector<16xi32>
 // SINGLE:          %[[CHOSEN:.*]] = arith.select %[[NAN]], %[[QUIET]], %[[ROUNDED]]
 // SINGLE:          %[[HIGH:.*]] = arith.shrui %[[CHOSEN]], %{{.*}} : vector<16xi32>

@@ -23,6 +23,7 @@
 
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
+#include "rms/Dialect/Rms/Utils/Rounding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -738,20 +739,9 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
 }
 
 Value RowEmitter::roundToBF16(Value value) {
-  auto wordsType = VectorType::get({lanes}, b.getI32Type());
-  Value bits = arith::BitcastOp::create(b, wordsType, value);
-  Value lsb = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, bits, splatI32(16)), splatI32(1));
-  Value rounded = arith::AddIOp::create(
-      b, arith::AddIOp::create(b, bits, splatI32(0x7FFF)), lsb);
-  // A NaN is made quiet instead: rounding its payload could carry it into
-  // the exponent (an infinity) or the sign.
-  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, value, value);
-  rounded = arith::SelectOp::create(
-      b, nan, arith::OrIOp::create(b, bits, splatI32(0x00400000)), rounded);
-  Value high =
-      arith::TruncIOp::create(b, VectorType::get({lanes}, b.getI16Type()),
-                              arith::ShRUIOp::create(b, rounded, splatI32(16)));
+  Value high = arith::TruncIOp::create(
+      b, VectorType::get({lanes}, b.getI16Type()),
+      arith::ShRUIOp::create(b, roundedBF16Bits(b, value), splatI32(16)));
   return arith::BitcastOp::create(b, elemVecType, high);
 }
 
