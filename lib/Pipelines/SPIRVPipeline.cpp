@@ -25,7 +25,8 @@ using namespace mlir;
 
 template <typename Options>
 static void buildKernelPipeline(OpPassManager &pm, const Options &options,
-                                StringRef target) {
+                                StringRef target,
+                                bool preserveDenormals = false) {
   // 1. Bufferize the whole module with identity layouts at function
   //    boundaries: kernels take plain contiguous buffers.
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -57,18 +58,21 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   // 3. Kernels to SPIR-V. Math first: convert-gpu-to-spirv does not lower
   //    math.sqrt itself. Then the ABI attributes become interface variables
   //    (descriptor set 0, one binding per kernel argument, the sizes in
-  //    uniform buffers) and the module requires exactly the version,
-  //    capabilities and extensions it uses.
+  //    uniform buffers), the kernels declare that they keep f32 denormals
+  //    if asked, and the module requires exactly the version, capabilities
+  //    and extensions it uses.
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToSPIRVPass());
   pm.addPass(createConvertGPUToSPIRVPass());
   OpPassManager &spirvModule = pm.nest<spirv::ModuleOp>();
   spirvModule.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  if (preserveDenormals)
+    spirvModule.addPass(rms::createSPIRVPreserveDenormals());
   spirvModule.addPass(spirv::createSPIRVUpdateVCEPass());
 }
 
 void mlir::rms::buildSPIRVPipeline(OpPassManager &pm,
                                    const SPIRVPipelineOptions &options) {
-  buildKernelPipeline(pm, options, "vulkan");
+  buildKernelPipeline(pm, options, "vulkan", options.preserveDenormals);
 }
 
 void mlir::rms::buildMetalPipeline(OpPassManager &pm,

@@ -125,6 +125,10 @@ struct VulkanRunner::Impl {
   /// The optional features the kernels may need, as the device has them.
   bool hasFloat64 = false, hasFloat16 = false, hasInt16 = false,
        hasStorage16 = false;
+  /// Whether kernels may declare DenormPreserve for f32
+  /// (VK_KHR_shader_float_controls, enabled, with
+  /// shaderDenormPreserveFloat32).
+  bool preservesDenormals = false;
   /// RMS_VULKAN_STAGING=1: staging copies even where the host can map the
   /// device memory, to run the path of discrete GPUs on lavapipe.
   bool alwaysStage = false;
@@ -224,8 +228,26 @@ Error VulkanRunner::Impl::init() {
   VkPhysicalDeviceProperties2 properties2{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   properties2.pNext = &subgroup;
+  // Float controls are an extension of Vulkan 1.1 (core in 1.2, where
+  // drivers still list it): its properties only where it is.
+  uint32_t extensionCount = 0;
+  vkEnumerateDeviceExtensionProperties(physical, nullptr, &extensionCount,
+                                       nullptr);
+  std::vector<VkExtensionProperties> extensions(extensionCount);
+  vkEnumerateDeviceExtensionProperties(physical, nullptr, &extensionCount,
+                                       extensions.data());
+  bool hasFloatControls = llvm::any_of(extensions, [](const auto &e) {
+    return StringRef(e.extensionName) ==
+           VK_KHR_SHADER_FLOAT_CONTROLS_EXTENSION_NAME;
+  });
+  VkPhysicalDeviceFloatControlsPropertiesKHR floatControls{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FLOAT_CONTROLS_PROPERTIES_KHR};
+  if (hasFloatControls)
+    subgroup.pNext = &floatControls;
   vkGetPhysicalDeviceProperties2(physical, &properties2);
   subgroupSize = subgroup.subgroupSize;
+  preservesDenormals =
+      hasFloatControls && floatControls.shaderDenormPreserveFloat32;
   // The kernels sum each subgroup's partials with a subgroup reduction.
   if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
       !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT))
@@ -284,6 +306,11 @@ Error VulkanRunner::Impl::init() {
   deviceInfo.pNext = &enabled;
   deviceInfo.queueCreateInfoCount = 1;
   deviceInfo.pQueueCreateInfos = &queueInfo;
+  const char *floatControlsName = VK_KHR_SHADER_FLOAT_CONTROLS_EXTENSION_NAME;
+  if (preservesDenormals) {
+    deviceInfo.enabledExtensionCount = 1;
+    deviceInfo.ppEnabledExtensionNames = &floatControlsName;
+  }
   VK_CHECK(vkCreateDevice(physical, &deviceInfo, nullptr, &device),
            "creating the device");
   vkGetDeviceQueue(device, queueFamily, 0, &queue);
@@ -432,6 +459,11 @@ Error VulkanRunner::Impl::loadShader(spirv::ModuleOp module) {
                !hasStorage16)
         missing = "16-bit storage buffers (storageBuffer16BitAccess), which "
                   "f16 and bf16 norms need";
+      else if (capability == spirv::Capability::DenormPreserve &&
+               !preservesDenormals)
+        missing = "shaderDenormPreserveFloat32 (VK_KHR_shader_float_controls), "
+                  "which kernels that keep f32 denormals (preserve-denormals) "
+                  "need";
       if (missing)
         return fail(llvm::Twine("Vulkan device '") + properties.deviceName +
                     "' has no " + missing);
@@ -525,6 +557,10 @@ std::string VulkanRunner::getDeviceName() const {
 }
 
 unsigned VulkanRunner::getSubgroupSize() const { return impl->subgroupSize; }
+
+bool VulkanRunner::preservesDenormals() const {
+  return impl->preservesDenormals;
+}
 
 bool VulkanRunner::isCPU() const {
   return impl->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;

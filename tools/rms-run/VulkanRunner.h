@@ -42,6 +42,9 @@ public:
   unsigned getSubgroupSize() const;
   /// Whether the device is a CPU (lavapipe, SwiftShader).
   bool isCPU() const;
+  /// Whether kernels may declare that they keep f32 denormals
+  /// (`preserve-denormals`): the device has shaderDenormPreserveFloat32.
+  bool preservesDenormals() const;
 
   /// Runs `func` on `inputs` with the kernels of `kernels`. With
   /// `repetitions` > 0, the dispatches are submitted that many more times

@@ -312,6 +312,11 @@ static int runOnVulkan(ModuleOp module, StringRef name,
     if (!option.hasValue())
       option = value;
   };
+  // Kernels keep f32 denormals (bf16 results below 2^-126) where the device
+  // can be asked to: an H100 flushes them otherwise. Devices that cannot be
+  // asked do what they do (lavapipe keeps them).
+  if (!options->preserveDenormals.hasValue())
+    options->preserveDenormals = (*runner)->preservesDenormals();
   int64_t subgroupSize = (*runner)->getSubgroupSize();
   if ((*runner)->isCPU()) {
     // Two subgroups per workgroup (16 invocations on lavapipe).

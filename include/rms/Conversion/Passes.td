@@ -153,4 +153,32 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def SPIRVPreserveDenormals
+    : Pass<"rms-spirv-preserve-denormals", "::mlir::spirv::ModuleOp"> {
+  let summary = "Require the kernels to keep f32 denormals (DenormPreserve)";
+  let description = [{
+    Adds `spirv.ExecutionMode @kernel "DenormPreserve", 32` to every entry
+    point of the module. Vulkan leaves the treatment of f32 denormals to the
+    device unless a kernel declares it, and GPUs flush them: on an H100 a
+    bf16 result below 2^-126 (a denormal in f32, where rms.norm computes
+    before it rounds once) and a bf16 subnormal input came out as zero. With
+    the mode, they stay exact on devices that report
+    `shaderDenormPreserveFloat32` (`rms-run` sets `preserve-denormals` for
+    them); elsewhere the driver may refuse the kernels. The kernels then
+    need the `DenormPreserve` capability and SPIR-V 1.4 or the
+    `SPV_KHR_float_controls` extension, which the module's target
+    environment must allow (convert-rms-to-gpu's does). Run it after
+    `spirv-lower-abi-attrs` (which creates the entry points) and before
+    `spirv-update-vce`.
+
+    After:
+
+    ```mlir
+    spirv.EntryPoint "GLCompute" @rms_norm_bf16_w_v4_reg_8_eps0x3727c5ac, ...
+    spirv.ExecutionMode @rms_norm_bf16_w_v4_reg_8_eps0x3727c5ac "LocalSize", 256, 1, 1
+    spirv.ExecutionMode @rms_norm_bf16_w_v4_reg_8_eps0x3727c5ac "DenormPreserve", 32
+    ```
+  }];
+}
+
 #endif // RMS_CONVERSION_PASSES_TD

@@ -136,7 +136,15 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
 
 /// Options of `--rms-spirv-pipeline`.
 struct SPIRVPipelineOptions
-    : public GPUPipelineOptions<SPIRVPipelineOptions, 64> {};
+    : public GPUPipelineOptions<SPIRVPipelineOptions, 64> {
+  PassOptions::Option<bool> preserveDenormals{
+      *this, "preserve-denormals",
+      llvm::cl::desc("Kernels declare that they keep f32 denormals "
+                     "(DenormPreserve; needs SPV_KHR_float_controls and a "
+                     "device with shaderDenormPreserveFloat32): bf16 results "
+                     "below 2^-126 stay exact on GPUs that flush otherwise"),
+      llvm::cl::init(false)};
+};
 
 /// Builds the SPIR-V pipeline: rms and the tensor code around it down to
 /// SPIR-V kernels in one spirv.module plus the host code that dispatches them.

@@ -64,8 +64,8 @@ static void ifThenElse(ImplicitLocOpBuilder &b, Value condition,
       });
 }
 
-/// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use; for Metal the
-/// same without f64.
+/// Vulkan 1.1 (SPIR-V 1.3) with what any rms kernel may use (DenormPreserve
+/// for rms-spirv-preserve-denormals); for Metal the same without f64.
 static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
   using spirv::Capability;
   using spirv::Extension;
@@ -76,13 +76,14 @@ static spirv::TargetEnvAttr kernelTargetEnv(MLIRContext *ctx, bool withF64) {
       Capability::StorageBuffer16BitAccess,
       Capability::GroupNonUniform,
       Capability::GroupNonUniformArithmetic,
-      Capability::GroupNonUniformShuffle};
+      Capability::GroupNonUniformShuffle,
+      Capability::DenormPreserve};
   if (withF64)
     capabilities.insert(capabilities.begin() + 2, Capability::Float64);
   auto triple = spirv::VerCapExtAttr::get(
       spirv::Version::V_1_3, capabilities,
       {Extension::SPV_KHR_storage_buffer_storage_class,
-       Extension::SPV_KHR_16bit_storage},
+       Extension::SPV_KHR_16bit_storage, Extension::SPV_KHR_float_controls},
       ctx);
   return spirv::TargetEnvAttr::get(
       triple, spirv::getDefaultResourceLimits(ctx), spirv::ClientAPI::Vulkan,

@@ -6,7 +6,7 @@
 // words for lavapipe).
 
 // CHECK: builtin.unrealized_conversion_cast %{{.*}} : memref<?xf16> to memref<?xvector<4xf16>>
-// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic, GroupNonUniformShuffle]
+// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic, GroupNonUniformShuffle, DenormPreserve]
 // CHECK: gpu.func @rms_norm_f16_w_v4_rows_eps0x3727c5ac(%{{.*}}: memref<?xvector<4xf16>>
 // CHECK-NOT: vector.bitcast
 // CHECK: gpu.func @rms_norm_bf16_nw_v4_rows_eps0x3727c5ac(%{{.*}}: memref<?xvector<4xi16>>

@@ -50,7 +50,7 @@
 // CHECK-NOT: scf.if
 // CHECK:     gpu.launch_func @rms_kernels::@rms_norm_f16_w_row_eps0x3727c5ac
 
-// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic, GroupNonUniformShuffle], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage]>, api=Vulkan, #spirv.resource_limits<>>}
+// CHECK: gpu.module @rms_kernels attributes {spirv.target_env = #spirv.target_env<#spirv.vce<v1.3, [Shader, Float16, Float64, Int16, StorageBuffer16BitAccess, GroupNonUniform, GroupNonUniformArithmetic, GroupNonUniformShuffle, DenormPreserve], [SPV_KHR_storage_buffer_storage_class, SPV_KHR_16bit_storage, SPV_KHR_float_controls]>, api=Vulkan, #spirv.resource_limits<>>}
 
 // Short rows: each subgroup normalizes whole rows, its lanes (the last
 // subgroup may be partial) striding over the row, keeping it in registers

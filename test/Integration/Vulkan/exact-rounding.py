@@ -8,10 +8,15 @@
 # on CPU devices (integer-f16-rounding) and with the device's conversion
 # otherwise, as in the Metal kernels (their options). bf16 results are
 # rounded with integer operations, so that subnormal ones come out too
-# (weights in the lowest binades, rmsref's `subnormal` inputs).
+# (weights in the lowest binades, rmsref's `subnormal` inputs): they are f32
+# denormals before the rounding, which GPUs flush (an H100 did) unless the
+# kernels declare DenormPreserve, as rms-run has them do on devices that
+# report shaderDenormPreserveFloat32 (preserve-denormals). Asked for on a
+# device without it (lavapipe, which keeps denormals anyway), rms-run stops
+# with one line; without it, a device may flush subnormal results to zero.
 
 # CHECK-NOT: FAIL
-# CHECK: 21 of 21 cases within tolerance
+# CHECK: 23 of 23 cases within tolerance
 
 import os
 import sys
@@ -42,4 +47,19 @@ for n in (64, 1021, 2048):
         sys.argv[1], sys.argv[2], name, 8, n, "bf16", target="vulkan",
         subnormal=True)
     results.append((f"{name} [defaults]", ok, figure))
+name = "subnormal_bf16_2048_preserve"
+try:
+    ok, figure = rmsref.run_exact_rounding(
+        sys.argv[1], sys.argv[2], name, 8, 2048, "bf16", target="vulkan",
+        subnormal=True, extra=["--pipeline-options=preserve-denormals=true"])
+except RuntimeError as e:
+    ok = "has no shaderDenormPreserveFloat32 (VK_KHR_shader_float_controls)" in str(e)
+    figure = "the device cannot be asked to: " + str(e).splitlines()[-1]
+results.append((f"{name} [preserve-denormals=true]", ok, figure))
+name = "subnormal_bf16_2048_flushed"
+ok, figure = rmsref.run_exact_rounding(
+    sys.argv[1], sys.argv[2], name, 8, 2048, "bf16", target="vulkan",
+    subnormal=True, flushed=True,
+    extra=["--pipeline-options=preserve-denormals=false"])
+results.append((f"{name} [preserve-denormals=false, zeros allowed]", ok, figure))
 rmsref.report(results)
