@@ -6,8 +6,9 @@ workload.
     python3 bench/gpu/sweep.py RMS_RUN WORKDIR [GRIDS]
 
 GRIDS names a set below: `options` (workgroup shapes and registers, the
-run that chose rms-run's first GPU defaults) or `paths` (lanes per tiny
-row, split rows' chunks, bf16 loads, registers for rows of 8192).
+run that chose rms-run's first GPU defaults), `paths` (lanes per tiny
+row, split rows' chunks, bf16 loads, registers for rows of 8192) or
+`denormals` (what denormal-fixup costs: off and on, twice each).
 """
 
 import itertools
@@ -34,7 +35,13 @@ PATHS = [
     ((2048, 4096, "bf16"), {"pack-halves": ["true", "false"], "vector-width": [2, 4]}),
     ((8192, 8192, "f32"), {"row-registers": [4, 8]}),
 ]
-GRIDS = {"options": OPTIONS, "paths": PATHS}
+FIXUP = {"denormal-fixup": [0, 1, 0, 1]}
+DENORMALS = [
+    ((2048, 4096, "bf16"), FIXUP), ((2048, 4096, "f32"), FIXUP),
+    ((8192, 8192, "f32"), FIXUP), ((65536, 64, "f32"), FIXUP),
+    ((1, 1048576, "f32"), FIXUP), ((1000, 1023, "f32"), FIXUP),
+]
+GRIDS = {"options": OPTIONS, "paths": PATHS, "denormals": DENORMALS}
 
 
 def main():

@@ -50,6 +50,7 @@ static void buildKernelPipeline(OpPassManager &pm, const Options &options,
   gpu.vectorWidth = options.vectorWidth;
   gpu.packHalves = options.packHalves;
   gpu.integerF16Rounding = options.integerF16Rounding;
+  gpu.denormalFixup = options.denormalFixup;
   gpu.target = target.str();
   pm.addPass(rms::createConvertRmsToGPU(gpu));
   pm.addPass(createCanonicalizerPass());

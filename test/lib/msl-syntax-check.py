@@ -4,10 +4,10 @@ usage: msl-syntax-check.py CLANG SHIM_DIR FILE.metal
 
 Metal's vector constructors convert (float4(half4) converts each lane);
 C++ for OpenCL reads T4(v) as a reinterpreting vector cast. The source is
-checked with every `float4(`, `half4(`, `uint4(` and `ushort4(` renamed to
-the shim's `rms_float4(` ... functions, which take exactly the arguments
-Metal's constructors take here (a vector of another element type, or one
-scalar to splat); everything else is checked as written.
+checked with every `float4(`, `half4(`, `uint4(`, `ushort4(` and `bool4(`
+renamed to the shim's `rms_float4(` ... functions, which take exactly the
+arguments Metal's constructors take here (a vector of another element type,
+one scalar to splat, or four bools); everything else is checked as written.
 """
 
 import re
@@ -17,7 +17,7 @@ import tempfile
 
 clang, shim, path = sys.argv[1:4]
 source = open(path).read()
-renamed = re.sub(r"(?<![\w.])(float|half|uint|ushort)4\(", r"rms_\g<1>4(", source)
+renamed = re.sub(r"(?<![\w.])(float|half|uint|ushort|bool)4\(", r"rms_\g<1>4(", source)
 with tempfile.NamedTemporaryFile("w", suffix=".cl") as f:
     f.write(renamed)
     f.flush()

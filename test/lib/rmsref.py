@@ -217,7 +217,8 @@ def report(results):
     sys.exit(1 if failed else 0)
 
 
-def run_special_values(rms_run, workdir, dtype, shape, target="cpu"):
+def run_special_values(rms_run, workdir, dtype, shape, target="cpu", extra=(),
+                       name=None):
     """Runs a norm over rows holding inf, -inf, NaN and only zeros.
 
     Row 0 is ordinary; the others carry one special value at a position that
@@ -237,9 +238,9 @@ def run_special_values(rms_run, workdir, dtype, shape, target="cpu"):
         values[0, n // 3] = np.inf
     else:
         values[rows - 1] = 0.0
-    return run_case(rms_run, workdir, f"special_{dtype}_{rows}x{n}", shape,
-                    dtype, True, 0.0, (False, False), target=target,
-                    x_values=values)
+    return run_case(rms_run, workdir, name or f"special_{dtype}_{rows}x{n}",
+                    shape, dtype, True, 0.0, (False, False), target=target,
+                    x_values=values, extra=extra)
 
 
 def four_squares(value):

@@ -312,11 +312,15 @@ static int runOnVulkan(ModuleOp module, StringRef name,
     if (!option.hasValue())
       option = value;
   };
-  // Kernels keep f32 denormals (bf16 results below 2^-126) where the device
-  // can be asked to: an H100 flushes them otherwise. Devices that cannot be
-  // asked do what they do (lavapipe keeps them).
+  // f32 denormals (bf16 results below 2^-126, subnormal inputs): kernels
+  // declare that they keep them where the device can be asked to; elsewhere
+  // results that come out zero or NaN are computed again without them (an
+  // H100 flushes them and cannot be asked), but on CPU devices, which keep
+  // them (lavapipe).
   if (!options->preserveDenormals.hasValue())
     options->preserveDenormals = (*runner)->preservesDenormals();
+  if (options->preserveDenormals || (*runner)->isCPU())
+    byDefault(options->denormalFixup, 0);
   int64_t subgroupSize = (*runner)->getSubgroupSize();
   if ((*runner)->isCPU()) {
     // Two subgroups per workgroup (16 invocations on lavapipe).

@@ -138,6 +138,13 @@ def ConvertRmsToGPU : Pass<"convert-rms-to-gpu", "::mlir::ModuleOp"> {
            "even, as exact as the conversion) instead of the conversion "
            "instruction: for CPU devices, which emulate the conversion at "
            "greater cost">,
+    Option<"denormalFixup", "denormal-fixup", "int64_t", /*default=*/"1",
+           "For f32 and bf16 data, results that come out zero or NaN are "
+           "computed again with their exponents in integers, which keeps "
+           "f32 denormals (bf16 results below 2^-126, subnormal inputs) "
+           "exact on devices that flush them, as GPUs do; 0: never (for "
+           "devices that keep denormals), 2: every result (to test the "
+           "path where denormals are kept)">,
     Option<"target", "target", "std::string", /*default=*/"\"vulkan\"",
            "The API the kernels are for: `vulkan`, or `metal` (through "
            "SPIR-V to MSL: no f64, as Metal has no double)">

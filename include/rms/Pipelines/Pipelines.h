@@ -127,6 +127,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Round results to f16 with integer operations instead "
                      "of the conversion instruction (for CPU devices)"),
       llvm::cl::init(false)};
+  mlir::detail::PassOptions::Option<int64_t> denormalFixup{
+      *this, "denormal-fixup",
+      llvm::cl::desc("f32/bf16 results that come out zero or NaN are "
+                     "computed again without f32 denormals (exact on devices "
+                     "that flush them); 0: never, 2: every result"),
+      llvm::cl::init(1)};
   mlir::detail::PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("Elements per load and store (1, 2 or 4) in rows whose "

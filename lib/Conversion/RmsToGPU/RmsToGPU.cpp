@@ -155,6 +155,10 @@ struct KernelConfig {
   /// paths when the kernel serves one static row length (0: as many as
   /// the options allow).
   int64_t heldUnits = 0;
+  /// f32 results that come out zero or NaN (1), or all of them (2), are
+  /// computed again with their exponents in integers, exact where the
+  /// device flushes f32 denormals (0: never).
+  int64_t denormalFixup = 0;
 };
 
 /// The type sums are kept in: f64 for f64 data, f32 for the others.
@@ -239,6 +243,19 @@ private:
           b, cast<VectorType>(wide(storageType())), v);
     return widen(v);
   }
+  /// Whether any lane of `condition` (an i1 or a vector of them) holds.
+  Value anyLane(Value condition);
+  /// `v` (f32) as a significand of magnitude in [1, 2) and an unbiased
+  /// exponent (i32), computed with integer operations, so that a denormal
+  /// `v` is not flushed; zeros, infinities and NaNs come back as they are,
+  /// with 0.
+  std::pair<Value, Value> splitExponent(Value v);
+  /// `(v * scale) * weight` (f32; `weight` may be null) with the f32
+  /// roundings of the plain products but the exponents added in integers
+  /// and the result's bits built with them: no f32 operation sees a
+  /// denormal, so a device that flushes them still gets every denormal
+  /// input, intermediate and result right.
+  Value scaledWithoutDenormals(Value v, Value scale, Value weight);
   /// Stores `v` rounded to the stored element type at `at` of `memref`.
   void storeNarrow(Value v, Value memref, Value at) {
     if (config.packHalves && config.elementType.isBF16())
@@ -457,9 +474,15 @@ private:
   /// Writes this invocation's units of the row at `base`, scaled.
   void scaleRow(Value x, Value w, Value y, Value base, const Stride &s,
                 Value scale);
-  /// `v * scale [* w[j]]`, rounded and stored at y[base + j].
-  void storeScaled(Value v, Value w, Value y, Value base, Value j,
-                   Value scale);
+  /// Stores `unitAt(k) * scale [* w[positions[k]]]`, rounded, at
+  /// y[base + positions[k]] (where `stored[k]`, if given) for each of the
+  /// positions. Unit k is x at `first + k * s.lanes` (clamped to the row, or
+  /// past its end where not stored). With denormal-fixup=1, the group is
+  /// computed again without f32 denormals if a result comes out zero or NaN.
+  void storeUnits(function_ref<Value(int64_t)> unitAt,
+                  ArrayRef<Value> positions, ArrayRef<Value> stored,
+                  Value first, const Stride &s, Value x, Value w, Value y,
+                  Value base, Value scale);
   /// Whether `normalizeRow` keeps the row in registers. `Owned` is `Always`
   /// for a row that one invocation owns: units past the row's end are
   /// clamped to its last unit (read again, and stored again with the same
@@ -575,12 +598,233 @@ Value KernelBuilder::scaleOf(Value sumOfSquares, Value n) {
       math::SqrtOp::create(b, shifted));
 }
 
-void KernelBuilder::storeScaled(Value v, Value w, Value y, Value base,
-                                Value j, Value scale) {
-  v = arith::MulFOp::create(b, v, scale);
-  if (w)
-    v = arith::MulFOp::create(b, v, loadWide(w, j));
-  storeNarrow(v, y, arith::AddIOp::create(b, base, j));
+void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
+                              ArrayRef<Value> positions,
+                              ArrayRef<Value> stored, Value first,
+                              const Stride &s, Value x, Value w, Value y,
+                              Value base, Value scale) {
+  bool fixes = config.denormalFixup != 0 && accType.isF32() &&
+               !config.elementType.isF16();
+  bool redoes = fixes && config.denormalFixup == 1;
+  // `v * scale [* w]` of a unit, and with `redoes` whether a lane came out
+  // zero or NaN.
+  auto scaledUnit = [&](Value v, Value j) -> std::pair<Value, Value> {
+    Value scaled = arith::MulFOp::create(b, v, scale);
+    Value weight;
+    if (w) {
+      weight = loadWide(w, j);
+      scaled = arith::MulFOp::create(b, scaled, weight);
+    }
+    if (fixes && !redoes)
+      return {scaledWithoutDenormals(v, scale, weight), Value()};
+    if (!redoes)
+      return {scaled, Value()};
+    Value magnitude = arith::AndIOp::create(
+        b, arith::BitcastOp::create(b, wide(b.getI32Type()), scaled),
+        intConstant(0x7FFFFFFF));
+    Value zeroOrNaN = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::uge,
+        arith::SubIOp::create(b, magnitude, intConstant(1)),
+        intConstant(0x7F800000));
+    return {scaled, anyLane(zeroOrNaN)};
+  };
+  auto storeAt = [&](size_t k, Value result) {
+    storeNarrow(result, y, arith::AddIOp::create(b, base, positions[k]));
+  };
+  // Without a redo, each unit is stored as soon as it is scaled.
+  if (!redoes) {
+    for (size_t k = 0; k < positions.size(); ++k) {
+      auto store = [&]() { storeAt(k, scaledUnit(unitAt(k), positions[k]).first); };
+      if (stored.empty()) {
+        store();
+        continue;
+      }
+      scf::IfOp::create(b, stored[k], [&](OpBuilder &, Location) {
+        store();
+        scf::YieldOp::create(b);
+      });
+    }
+    return;
+  }
+  SmallVector<Value> results;
+  Value redo;
+  for (size_t k = 0; k < positions.size(); ++k) {
+    Value unit = unitAt(k);
+    Value result, again;
+    if (stored.empty()) {
+      std::tie(result, again) = scaledUnit(unit, positions[k]);
+    } else {
+      // Units past the row's end: no weight to read, nothing to redo.
+      auto guarded = scf::IfOp::create(
+          b, stored[k],
+          [&](OpBuilder &, Location) {
+            auto [scaled, zeroOrNaN] = scaledUnit(unit, positions[k]);
+            scf::YieldOp::create(b, ValueRange{scaled, zeroOrNaN});
+          },
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(
+                b, ValueRange{unit, arith::ConstantOp::create(
+                                        b, b.getBoolAttr(false))});
+          });
+      result = guarded.getResult(0);
+      again = guarded.getResult(1);
+    }
+    results.push_back(result);
+    redo = redo ? arith::OrIOp::create(b, redo, again).getResult() : again;
+  }
+  auto storeAll = [&]() {
+    for (size_t k = 0; k < results.size(); ++k) {
+      if (stored.empty()) {
+        storeAt(k, results[k]);
+        continue;
+      }
+      scf::IfOp::create(b, stored[k], [&](OpBuilder &, Location) {
+        storeAt(k, results[k]);
+        scf::YieldOp::create(b);
+      });
+    }
+  };
+  // A device that flushes f32 denormals turns every result they touch into
+  // a zero (or, times an infinite weight, a NaN). If one came out so, the
+  // group's units are computed again with the exponents in integers, read
+  // again (nothing is stored yet: y may be x), in a loop: one copy of that
+  // code per group, off the common path.
+  ifThenElse(
+      b, redo,
+      [&]() {
+        scf::ForOp::create(
+            b, index(0), index(positions.size()), index(1), ValueRange{},
+            [&](OpBuilder &, Location, Value k, ValueRange) {
+              Value j = arith::AddIOp::create(
+                  b, first, arith::MulIOp::create(b, k, s.lanes));
+              Value inRow = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                                  j, s.length);
+              scf::IfOp::create(b, inRow, [&](OpBuilder &, Location) {
+                Value at = arith::AddIOp::create(b, base, j);
+                Value weight = w ? loadWide(w, j) : Value();
+                storeNarrow(scaledWithoutDenormals(loadWide(x, at), scale,
+                                                   weight),
+                            y, at);
+                scf::YieldOp::create(b);
+              });
+              scf::YieldOp::create(b);
+            });
+      },
+      storeAll);
+}
+
+Value KernelBuilder::anyLane(Value condition) {
+  auto vectorType = dyn_cast<VectorType>(condition.getType());
+  if (!vectorType)
+    return condition;
+  Value any = vector::ExtractOp::create(b, condition, 0);
+  for (int64_t i = 1; i < vectorType.getNumElements(); ++i)
+    any = arith::OrIOp::create(b, any, vector::ExtractOp::create(b, condition, i));
+  return any;
+}
+
+std::pair<Value, Value> KernelBuilder::splitExponent(Value v) {
+  Type i32 = wide(b.getI32Type());
+  auto equal = [&](Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lhs, rhs);
+  };
+  Value bits = arith::BitcastOp::create(b, i32, v);
+  Value sign = arith::AndIOp::create(b, bits, intConstant(0x80000000));
+  Value exponent = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, bits, intConstant(23)), intConstant(0xFF));
+  Value mantissa = arith::AndIOp::create(b, bits, intConstant(0x7FFFFF));
+  // A denormal is its mantissa (an integer below 2^23, exact in f32) times
+  // 2^-149: that integer's significand and exponent, less 149.
+  Value asInteger = arith::BitcastOp::create(
+      b, i32, arith::UIToFPOp::create(b, wide(accType), mantissa));
+  Value denormalExponent = arith::SubIOp::create(
+      b,
+      arith::AndIOp::create(
+          b, arith::ShRUIOp::create(b, asInteger, intConstant(23)),
+          intConstant(0xFF)),
+      intConstant(127 + 149));
+  Value isDenormal = equal(exponent, intConstant(0));
+  Value fraction = arith::SelectOp::create(
+      b, isDenormal, arith::AndIOp::create(b, asInteger, intConstant(0x7FFFFF)),
+      mantissa);
+  Value significand = arith::OrIOp::create(
+      b, arith::OrIOp::create(b, sign, intConstant(0x3F800000)), fraction);
+  Value unbiased = arith::SelectOp::create(
+      b, isDenormal, denormalExponent,
+      arith::SubIOp::create(b, exponent, intConstant(127)));
+  // Zeros, infinities and NaNs stay as they are, with an exponent of 0.
+  Value kept = arith::OrIOp::create(
+      b, equal(exponent, intConstant(0xFF)),
+      equal(arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF)),
+            intConstant(0)));
+  significand = arith::SelectOp::create(b, kept, bits, significand);
+  unbiased = arith::SelectOp::create(b, kept, intConstant(0), unbiased);
+  return {arith::BitcastOp::create(b, wide(accType), significand), unbiased};
+}
+
+Value KernelBuilder::scaledWithoutDenormals(Value v, Value scale,
+                                            Value weight) {
+  Type i32 = wide(b.getI32Type());
+  // The significands multiplied as the fast path multiplies the values (the
+  // same f32 roundings: they differ by powers of two), the exponents added.
+  auto [product, exponent] = splitExponent(v);
+  auto [scaleSignificand, scaleExponent] = splitExponent(scale);
+  product = arith::MulFOp::create(b, product, scaleSignificand);
+  exponent = arith::AddIOp::create(b, exponent, scaleExponent);
+  if (weight) {
+    auto [weightSignificand, weightExponent] = splitExponent(weight);
+    product = arith::MulFOp::create(b, product, weightSignificand);
+    exponent = arith::AddIOp::create(b, exponent, weightExponent);
+  }
+  // The product's biased exponent moved by `exponent`: a normal f32 where
+  // it stays within 1..254, infinity above, a denormal below (the 24-bit
+  // significand shifted right by 1 - biased, rounded to nearest even).
+  Value bits = arith::BitcastOp::create(b, i32, product);
+  Value sign = arith::AndIOp::create(b, bits, intConstant(0x80000000));
+  Value productExponent = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, bits, intConstant(23)), intConstant(0xFF));
+  Value biased = arith::AddIOp::create(b, productExponent, exponent);
+  auto slt = [&](Value lhs, int64_t rhs) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, lhs,
+                                 intConstant(rhs));
+  };
+  Value normal = arith::AddIOp::create(
+      b, bits, arith::ShLIOp::create(b, exponent, intConstant(23)));
+  Value infinite = arith::OrIOp::create(b, sign, intConstant(0x7F800000));
+  Value significand = arith::OrIOp::create(
+      b, arith::AndIOp::create(b, bits, intConstant(0x7FFFFF)),
+      intConstant(0x800000));
+  Value shift = arith::MaxSIOp::create(
+      b,
+      arith::MinSIOp::create(
+          b, arith::SubIOp::create(b, intConstant(1), biased), intConstant(25)),
+      intConstant(1));
+  Value lowestKept = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, significand, shift), intConstant(1));
+  Value bias = arith::SubIOp::create(
+      b, arith::ShLIOp::create(
+             b, intConstant(1),
+             arith::SubIOp::create(b, shift, intConstant(1))),
+      intConstant(1));
+  Value denormal = arith::OrIOp::create(
+      b, sign,
+      arith::ShRUIOp::create(
+          b,
+          arith::AddIOp::create(
+              b, significand, arith::AddIOp::create(b, bias, lowestKept)),
+          shift));
+  Value result = arith::SelectOp::create(
+      b, slt(biased, 1), denormal,
+      arith::SelectOp::create(b, slt(biased, 255), normal, infinite));
+  // A zero, infinite or NaN product is the result.
+  Value special = arith::OrIOp::create(
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, productExponent,
+                            intConstant(0)),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, productExponent,
+                            intConstant(0xFF)));
+  result = arith::SelectOp::create(b, special, bits, result);
+  return arith::BitcastOp::create(b, wide(accType), result);
 }
 
 void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
@@ -630,16 +874,8 @@ void KernelBuilder::normalizeRow(Value x, Value w, Value y, Value base,
     Value scale = scaleOf(total, n);
     if (config.vectorWidth > 1)
       scale = vector::BroadcastOp::create(b, wide(accType), scale);
-    for (int64_t k = 0; k < held; ++k) {
-      if (owned) {
-        storeScaled(units[k], w, y, base, positions[k], scale);
-        continue;
-      }
-      scf::IfOp::create(b, inRow[k], [&](OpBuilder &, Location) {
-        storeScaled(units[k], w, y, base, positions[k], scale);
-        scf::YieldOp::create(b);
-      });
-    }
+    storeUnits([&](int64_t k) { return units[k]; }, positions, inRow, s.lane,
+               s, x, w, y, base, scale);
   };
   if (registers == Registers::Never || held == 0)
     return streamed();
@@ -657,18 +893,21 @@ void KernelBuilder::scaleRow(Value x, Value w, Value y, Value base,
                              const Stride &s, Value scale) {
   if (config.vectorWidth > 1)
     scale = vector::BroadcastOp::create(b, wide(accType), scale);
-  auto body = [&](Value j, ValueRange) {
-    Value at = arith::AddIOp::create(b, base, j);
-    storeScaled(loadWide(x, at), w, y, base, j, scale);
+  auto body = [&](Value j, int64_t count) {
+    SmallVector<Value> positions;
+    for (int64_t u = 0; u < count; ++u)
+      positions.push_back(unitAfter(s, j, u));
+    storeUnits(
+        [&](int64_t k) {
+          return loadWide(x, arith::AddIOp::create(b, base, positions[k]));
+        },
+        positions, {}, j, s, x, w, y, base, scale);
     return SmallVector<Value>{};
   };
   guardedFor(s.lane, s.limit, s.span, ValueRange{},
-             [&](Value j, ValueRange) {
-               for (int64_t u = 0; u < kUnroll; ++u)
-                 body(unitAfter(s, j, u), ValueRange{});
-               return SmallVector<Value>{};
-             });
-  guardedFor(s.rest, s.length, s.lanes, ValueRange{}, body);
+             [&](Value j, ValueRange) { return body(j, kUnroll); });
+  guardedFor(s.rest, s.length, s.lanes, ValueRange{},
+             [&](Value j, ValueRange) { return body(j, 1); });
 }
 
 gpu::GPUFuncOp KernelBuilder::build(StringRef name) {
@@ -1093,6 +1332,8 @@ void ConvertRmsToGPUPass::runOnOperation() {
     return optionError("split-row-limit must be >= 0");
   if (splitChunk < 1)
     return optionError("split-chunk must be >= 1");
+  if (denormalFixup < 0 || denormalFixup > 2)
+    return optionError("denormal-fixup must be 0, 1 or 2");
   if (target != "vulkan" && target != "metal")
     return optionError("target must be vulkan or metal, not '" + target +
                        "'");
@@ -1184,6 +1425,7 @@ void ConvertRmsToGPUPass::runOnOperation() {
       config.vectorWidth = width;
       config.packHalves = packsHalves(config.elementType, width);
       config.integerF16Rounding = integerF16Rounding;
+      config.denormalFixup = denormalFixup;
       // Long rows are longer than short ones: registers are of use only if
       // they hold more than a short row.
       int64_t fit = workgroupSize * rowRegisters * width;

@@ -12,6 +12,7 @@
 // RUN: not rms-opt %s --convert-rms-to-gpu="split-row-limit=1024 split-chunk=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=CHUNK
 // RUN: not rms-opt %s --convert-rms-to-gpu="target=metal split-row-limit=1024" -split-input-file 2>&1 | FileCheck %s --check-prefix=SPLIT-METAL
 // RUN: not rms-opt %s --convert-rms-to-gpu="target=cuda" -split-input-file 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not rms-opt %s --convert-rms-to-gpu="denormal-fixup=3" -split-input-file 2>&1 | FileCheck %s --check-prefix=FIXUP
 
 // WIDTH: error: convert-rms-to-gpu: vector-width must be 1, 2 or 4
 // ROWS: error: convert-rms-to-gpu: rows-per-workgroup must be >= 1
@@ -25,6 +26,7 @@
 // CHUNK: error: convert-rms-to-gpu: split-chunk must be >= 1
 // SPLIT-METAL: error: convert-rms-to-gpu: split-row-limit is not supported on Metal (its manifest describes one dispatch per norm)
 // TARGET: error: convert-rms-to-gpu: target must be vulkan or metal, not 'cuda'
+// FIXUP: error: convert-rms-to-gpu: denormal-fixup must be 0, 1 or 2
 
 func.func @strided(%x: memref<2x8xf32, strided<[16, 1]>>, %y: memref<2x8xf32>) {
   // expected-error @+1 {{needs operands with identity layouts on the GPU}}

@@ -16,7 +16,10 @@
 // bits. Static rows of 4096 need only the registers kernel, of 4099 only
 // the scalar long-row kernel. The source passes a syntax and type check
 // (clang, C++ for OpenCL, test/lib/metal-shim). The manifest agrees with
-// the source (test/lib/check-msl-manifest.py).
+// the source (test/lib/check-msl-manifest.py). Apple GPUs may flush f32
+// denormals: if a result of an invocation's units comes out zero or NaN in
+// any lane, they are computed again with the exponents in integers
+// (denormal-fixup), in a loop that reads x again, before anything is stored.
 
 // CHECK: #include <metal_stdlib>
 // CHECK: using namespace metal;
@@ -41,7 +44,16 @@
 // CHECK:     for (; int({{_[0-9]+}}) < int([[NSG]]); )
 // CHECK:       partials._m0[
 // CHECK:     float4 [[SCALE:_[0-9]+]] = float4(1.0 / sqrt(({{_[0-9]+}} / float(n.value)) + 9.99999974737875{{[0-9]*}}e-06));
-// CHECK:     y.data[{{.*}}] = ({{_[0-9]+}} * [[SCALE]]) * weight.data[
+// CHECK:     float4 [[FAST:_[0-9]+]] = ({{_[0-9]+}} * [[SCALE]]) * weight.data[
+// CHECK:     bool4 [[LANES:_[0-9]+]] = ((as_type<uint4>([[FAST]]) & uint4(2147483647u)) - uint4(1u)) >= uint4(2139095040u);
+// CHECK:     [[RESULT:_[0-9]+]] = [[FAST]];
+// CHECK:     [[REDO:_[0-9]+]] = (([[LANES]].x || [[LANES]].y) || [[LANES]].z) || [[LANES]].w;
+// CHECK:     if ({{.*}}[[REDO]]{{.*}})
+// CHECK:       for (;;)
+// CHECK:         as_type<uint4>(x.data[
+// CHECK:         y.data[{{.*}}] = as_type<float4>(select(
+// CHECK:     else
+// CHECK:       y.data[{{.*}}] = [[RESULT]];
 // CHECK-NOT: threadgroup_barrier
 // CHECK-NOT: x.data[
 
@@ -58,7 +70,8 @@
 // CHECK:     simd_sum(
 // CHECK:     threadgroup_barrier(mem_flags::mem_threadgroup);
 // CHECK-NOT: threadgroup_barrier
-// CHECK:     y.data[{{.*}}] = (x.data[{{.*}}] * {{.*}}) * weight.data[
+// CHECK:     {{_[0-9]+}} = (x.data[{{.*}}] * {{.*}}) * weight.data[
+// CHECK:     y.data[{{.*}}] = {{_[0-9]+}};
 
 // CHECK-LABEL: kernel void rms_norm_f32_w_rows_eps0x3727c5ac(device rms_buffer_float& x {{\[\[}}buffer(0)]], device rms_buffer_float& weight {{\[\[}}buffer(1)]], device rms_buffer_float& y {{\[\[}}buffer(2)]], constant rms_scalar_uint& rows {{\[\[}}buffer(3)]], constant rms_scalar_uint& n {{\[\[}}buffer(4)]],
 
