@@ -302,23 +302,15 @@ def exact_rounding_inputs(rng, rows, n, dtype, subnormal=False):
 
 
 def run_exact_rounding(rms_run, workdir, name, rows, n, dtype, target="cpu",
-                       seed=0, extra=(), subnormal=False, flushed=False):
+                       seed=0, extra=(), subnormal=False):
     """Runs a norm of `exact_rounding_inputs` (static shape, weight, epsilon
-    0); returns (ok, figure): ok when every output has the expected bits,
-    or, with `flushed`, is a zero of its sign where an f32 subnormal was
-    rounded (a bf16 subnormal, zero or 2^-126 expected)."""
+    0); returns (ok, figure): ok when every output has the expected bits."""
     xs, ws, expected = exact_rounding_inputs(np.random.default_rng(seed), rows, n, dtype,
                                              subnormal)
     text = norm_function(name, (rows, n), dtype, True, 0.0, (False, False))
     got = run_norm(rms_run, workdir, name, text, [xs, ws], target,
                    extra).view(np.uint16)
-    mismatch = got != expected
-    if flushed:
-        # f32 subnormals round to bf16 subnormals, zeros or 2^-126.
-        zero_for_subnormal = (((got & 0x7FFF) == 0) & ((expected & 0x7FFF) <= 0x0080)
-                              & ((got & 0x8000) == (expected & 0x8000)))
-        mismatch &= ~zero_for_subnormal
-    wrong = np.count_nonzero(mismatch)
+    wrong = np.count_nonzero(got != expected)
     special = np.count_nonzero((expected & 0x7FFF) >= (0x7C00 if dtype == "f16" else 0x7F80))
     tiny = np.count_nonzero((expected & 0x7FFF) < (0x0400 if dtype == "f16" else 0x0080))
     return wrong == 0, (f"{wrong} of {got.size} outputs not the nearest {dtype} "

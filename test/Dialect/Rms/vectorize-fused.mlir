@@ -154,10 +154,11 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 // host has it), one vcvtne2ps2bf16 rounds two f32 vectors (its first
 // operand fills the high half) and one store writes their 32 bf16, a cache
 // line. vcvtne2ps2bf16, like vcvtneps2bf16 (what arith.truncf becomes on
-// such a host), flushes f32 subnormals to zero; with avx512-bf16=0 each
-// vector is rounded with integer operations instead (bias 0x7FFF plus the
-// lowest kept bit, NaNs made quiet), subnormal results included, and stored
-// alone.
+// such a host), flushes f32 subnormals to zero: where a lane of the two is
+// an f32 subnormal (`vfpclassps` with AVX512-DQ, else an integer test), the
+// two are rounded again with integer operations (bias 0x7FFF plus the
+// lowest kept bit, NaNs made quiet) and joined. With avx512-bf16=0 each
+// vector is rounded with integer operations and stored alone.
 
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 avx512-bf16=1" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=PAIRS
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=4 nontemporal-bytes=0 split-bytes=0 avx512-bf16=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SINGLE
@@ -169,7 +170,14 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 // PAIRS:           %[[X1:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : vector<16xf32>
 // PAIRS:           %[[SECOND:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<16xf32>
 // PAIRS:           %[[BOTH:.*]] = llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"(%[[SECOND]], %[[FIRST]]) : (vector<16xf32>, vector<16xf32>) -> vector<32xbf16>
-// PAIRS:           vector.store %[[BOTH]], %{{.*}} : memref<?x?xbf16>, vector<32xbf16>
+// PAIRS:           %[[ANY:.*]] = vector.reduction <or>, %{{.*}} : vector<16xi1> into i1
+// PAIRS:           %[[Y:.*]] = scf.if %[[ANY]] -> (vector<32xbf16>) {
+// PAIRS:             arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
+// PAIRS:             %[[EXACT:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] : vector<16xbf16>, vector<16xbf16>
+// PAIRS:             scf.yield %[[EXACT]] : vector<32xbf16>
+// PAIRS:           } else {
+// PAIRS:             scf.yield %[[BOTH]] : vector<32xbf16>
+// PAIRS:           vector.store %[[Y]], %{{.*}} : memref<?x?xbf16>, vector<32xbf16>
 // PAIRS-NOT:       arith.truncf %{{.*}} : vector<16xf32>
 // PAIRS:           scf.yield
 // SINGLE-LABEL: func @bf16_pairs

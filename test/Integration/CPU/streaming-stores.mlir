@@ -1,5 +1,5 @@
-// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512 nontemporal-bytes=1 avx512-bf16=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512vl,+avx512bf16 | FileCheck %s
-// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=128 unroll=3 nontemporal-bytes=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512vl,+avx512bf16 | FileCheck %s --check-prefix=NARROW
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512 nontemporal-bytes=1 avx512-bf16=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512dq,+avx512vl,+avx512bf16 | FileCheck %s
+// RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=128 unroll=3 nontemporal-bytes=1" | rms-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mattr=+avx512f,+avx512bw,+avx512dq,+avx512vl,+avx512bf16 | FileCheck %s --check-prefix=NARROW
 
 // Streaming stores reach the machine code for every element type. LLVM 22's
 // x86 backend selects an ordinary store for a non-temporal store of f16 or

@@ -272,6 +272,26 @@ private:
   /// `parts`, vectors of consecutive columns in the accumulator type,
   /// rounded to the element type as one vector.
   Value narrow(ArrayRef<Value> parts);
+  /// The 32-bit words of the vector `v` (of whole words), through an empty
+  /// inline asm (no instruction; x86 hosts) that hides from LLVM what they
+  /// hold: it cannot fold a bitcast of 16-bit floats to integers into the
+  /// operation that uses it.
+  Value opaqueWords(Value v) {
+    auto type = cast<VectorType>(v.getType());
+    auto wordsType = VectorType::get(
+        {type.getNumElements() * type.getElementTypeBitWidth() / 32},
+        b.getI32Type());
+    return LLVM::InlineAsmOp::create(
+               b, wordsType,
+               ValueRange{vector::BitCastOp::create(b, wordsType, v)},
+               b.getStringAttr(""), b.getStringAttr("=v,0"),
+               /*has_side_effects=*/nullptr, /*is_align_stack=*/nullptr,
+               LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(),
+               /*operand_attrs=*/nullptr)
+        .getResult(0);
+  }
+  /// One vector of the (one or two) narrowed vectors `narrowed`.
+  Value joined(ArrayRef<Value> narrowed);
   /// The f32 vector `value` rounded to bf16 (to nearest, ties to even) with
   /// integer operations, subnormal results included.
   Value roundToBF16(Value value);
@@ -677,15 +697,7 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
   // (16 bytes or more) leave as the 32-bit words that hold them, through an
   // empty inline asm (no instruction) that keeps them integers, stored at
   // the address of the output.
-  auto wordsType = VectorType::get({bytes / 4}, b.getI32Type());
-  Value words =
-      LLVM::InlineAsmOp::create(
-          b, wordsType, ValueRange{vector::BitCastOp::create(b, wordsType, y)},
-          b.getStringAttr(""), b.getStringAttr("=v,0"),
-          /*has_side_effects=*/nullptr, /*is_align_stack=*/nullptr,
-          LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(),
-          /*operand_attrs=*/nullptr)
-          .getResult(0);
+  Value words = opaqueWords(y);
   Value address = arith::IndexCastUIOp::create(
       b, b.getI64Type(), byteAddress(outputAddress, rowIndices, column));
   Value pointer = LLVM::IntToPtrOp::create(
@@ -709,27 +721,78 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
     assert(parts.size() == 1 && "results in the element type are not packed");
     return parts.front();
   }
+  // Without AVX512-BF16 (avx512-bf16=0), bf16 is rounded with integer
+  // operations: `arith.truncf` would become vcvtneps2bf16 on a host that has
+  // it.
+  bool bf16 = elementType.isBF16() && accType.isF32();
+  if (bf16 && opts.avx512BF16 <= 0)
+    return joined(llvm::map_to_vector(
+        parts, [&](Value part) { return roundToBF16(part); }));
   // AVX512-BF16 rounds two f32 vectors into one of bf16 in one instruction
   // where truncating each takes one (of two uops) and a shuffle joins them.
   // It rounds to nearest even, as `arith.truncf` lowers to on such hosts
-  // (`vcvtneps2bf16`), and, as that does, treats f32 subnormals as zero:
-  // results below 2^-126 in magnitude come out as zeros. Its first operand
-  // fills the high half.
+  // (`vcvtneps2bf16`). Its first operand fills the high half.
+  Value rounded;
   if (parts.size() == 2 && narrowsPairs())
-    return LLVM::CallIntrinsicOp::create(
-               b, VectorType::get({2 * lanes}, elementType),
-               b.getStringAttr("llvm.x86.avx512bf16.cvtne2ps2bf16.512"),
-               ValueRange{parts[1], parts[0]})
-        .getResult(0);
-  // Without it (avx512-bf16=0), bf16 is rounded with integer operations:
-  // `arith.truncf` would become vcvtneps2bf16 on a host that has it.
-  bool exactBF16 =
-      elementType.isBF16() && opts.avx512BF16 <= 0 && accType.isF32();
-  SmallVector<Value> narrowed;
-  for (Value part : parts)
-    narrowed.push_back(exactBF16
-                           ? roundToBF16(part)
-                           : arith::TruncFOp::create(b, elemVecType, part));
+    rounded = LLVM::CallIntrinsicOp::create(
+                  b, VectorType::get({2 * lanes}, elementType),
+                  b.getStringAttr("llvm.x86.avx512bf16.cvtne2ps2bf16.512"),
+                  ValueRange{parts[1], parts[0]})
+                  .getResult(0);
+  else
+    rounded = joined(llvm::map_to_vector(parts, [&](Value part) -> Value {
+      return arith::TruncFOp::create(b, elemVecType, part);
+    }));
+  if (!bf16)
+    return rounded;
+  // Both instructions treat f32 subnormals as zero: results below 2^-126
+  // come out as zeros of their sign. Where a lane is an f32 subnormal, the
+  // group is rounded again with integer operations, off the common path: a
+  // class test of each vector (`vfpclassps`) and a branch per group.
+  // (`llvm.is.fpclass` becomes four integer operations per vector; so does
+  // the test without AVX512-DQ: |bits| - 1 < 0x7FFFFF, unsigned.)
+  auto maskType = VectorType::get({lanes}, b.getI1Type());
+  auto isSubnormalLane = [&](Value part) -> Value {
+    if (hostIsX86() && hostHasFeature("avx512dq"))
+      return LLVM::CallIntrinsicOp::create(
+                 b, maskType,
+                 b.getStringAttr("llvm.x86.avx512.fpclass.ps." +
+                                 std::to_string(lanes * 32)),
+                 ValueRange{part, arith::ConstantOp::create(
+                                      b, b.getI32IntegerAttr(0x20))})
+          .getResult(0);
+    Value magnitude = arith::AndIOp::create(
+        b,
+        arith::BitcastOp::create(b, VectorType::get({lanes}, b.getI32Type()),
+                                 part),
+        splatI32(0x7FFFFFFF));
+    return arith::CmpIOp::create(
+        b, arith::CmpIPredicate::ult,
+        arith::SubIOp::create(b, magnitude, splatI32(1)), splatI32(0x7FFFFF));
+  };
+  Value anySubnormal;
+  for (Value part : parts) {
+    Value isSubnormal = isSubnormalLane(part);
+    anySubnormal = anySubnormal
+                       ? arith::OrIOp::create(b, anySubnormal, isSubnormal)
+                             .getResult()
+                       : isSubnormal;
+  }
+  Value any = vector::ReductionOp::create(b, vector::CombiningKind::OR,
+                                          anySubnormal);
+  return scf::IfOp::create(
+             b, any,
+             [&](OpBuilder &, Location) {
+               scf::YieldOp::create(
+                   b, joined(llvm::map_to_vector(parts, [&](Value part) {
+                     return roundToBF16(part);
+                   })));
+             },
+             [&](OpBuilder &, Location) { scf::YieldOp::create(b, rounded); })
+      .getResult(0);
+}
+
+Value RowEmitter::joined(ArrayRef<Value> narrowed) {
   if (narrowed.size() == 1)
     return narrowed.front();
   assert(narrowed.size() == 2 && "results are narrowed in pairs");

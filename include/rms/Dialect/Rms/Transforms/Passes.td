@@ -117,8 +117,9 @@ def RmsVectorize : Pass<"rms-vectorize"> {
 
     f16 and bf16 are widened to f32 in registers and rounded once on store
     (bf16 with AVX512-BF16's `vcvtne2ps2bf16`, two vectors at a time, where
-    `avx512-bf16` allows: it flushes results below 2^-126 to zero; else
-    with integer operations, exactly). The vector width follows the target (512 bits with AVX-512) unless
+    `avx512-bf16` allows: it flushes results below 2^-126 to zero, so a
+    pair holding such a result is rounded again with integer operations;
+    else with integer operations throughout; exact either way). The vector width follows the target (512 bits with AVX-512) unless
     `vector-bits` says otherwise. Operands whose innermost dimension is
     strided (never the case after bufferization with identity layouts) are
     copied into contiguous buffers with `linalg.copy` first, and the output
@@ -191,8 +192,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
            "and bf16, and for f32 and f64 where the output is streamed">,
     Option<"avx512BF16", "avx512-bf16", "int64_t", /*default=*/"-1",
            "Narrow f32 results to bf16 two vectors at a time with "
-           "AVX512-BF16's vcvtne2ps2bf16 (512-bit vectors): 1 yes, 0 no "
-           "(arith.truncf per vector), -1 where the host has AVX512-BF16">
+           "AVX512-BF16's vcvtne2ps2bf16 (512-bit vectors; pairs holding "
+           "an f32 subnormal rounded again with integer operations): 1 "
+           "yes, 0 no (integer rounding per vector), -1 where the host has "
+           "AVX512-BF16">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
