@@ -245,6 +245,15 @@ private:
   }
   /// Whether any lane of `condition` (an i1 or a vector of them) holds.
   Value anyLane(Value condition);
+  /// `lhs predicate rhs` for i32 values (or vectors) and a constant `rhs`.
+  Value compare(arith::CmpIPredicate predicate, Value lhs, int64_t rhs) {
+    return arith::CmpIOp::create(b, predicate, lhs, intConstant(rhs));
+  }
+  /// The biased exponent field of the f32 bits `bits`.
+  Value exponentField(Value bits) {
+    return arith::AndIOp::create(
+        b, arith::ShRUIOp::create(b, bits, intConstant(23)), intConstant(0xFF));
+  }
   /// `v` (f32) as a significand of magnitude in [1, 2) and an unbiased
   /// exponent (i32), computed with integer operations, so that a denormal
   /// `v` is not flushed; zeros, infinities and NaNs come back as they are,
@@ -622,10 +631,9 @@ void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
     Value magnitude = arith::AndIOp::create(
         b, arith::BitcastOp::create(b, wide(b.getI32Type()), scaled),
         intConstant(0x7FFFFFFF));
-    Value zeroOrNaN = arith::CmpIOp::create(
-        b, arith::CmpIPredicate::uge,
-        arith::SubIOp::create(b, magnitude, intConstant(1)),
-        intConstant(0x7F800000));
+    Value zeroOrNaN = compare(
+        arith::CmpIPredicate::uge,
+        arith::SubIOp::create(b, magnitude, intConstant(1)), 0x7F800000);
     return {scaled, anyLane(zeroOrNaN)};
   };
   auto storeAt = [&](size_t k, Value result) {
@@ -634,7 +642,9 @@ void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
   // Without a redo, each unit is stored as soon as it is scaled.
   if (!redoes) {
     for (size_t k = 0; k < positions.size(); ++k) {
-      auto store = [&]() { storeAt(k, scaledUnit(unitAt(k), positions[k]).first); };
+      auto store = [&]() {
+        storeAt(k, scaledUnit(unitAt(k), positions[k]).first);
+      };
       if (stored.empty()) {
         store();
         continue;
@@ -719,31 +729,25 @@ Value KernelBuilder::anyLane(Value condition) {
     return condition;
   Value any = vector::ExtractOp::create(b, condition, 0);
   for (int64_t i = 1; i < vectorType.getNumElements(); ++i)
-    any = arith::OrIOp::create(b, any, vector::ExtractOp::create(b, condition, i));
+    any = arith::OrIOp::create(b, any,
+                               vector::ExtractOp::create(b, condition, i));
   return any;
 }
 
 std::pair<Value, Value> KernelBuilder::splitExponent(Value v) {
+  using arith::CmpIPredicate;
   Type i32 = wide(b.getI32Type());
-  auto equal = [&](Value lhs, Value rhs) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lhs, rhs);
-  };
   Value bits = arith::BitcastOp::create(b, i32, v);
   Value sign = arith::AndIOp::create(b, bits, intConstant(0x80000000));
-  Value exponent = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, bits, intConstant(23)), intConstant(0xFF));
+  Value exponent = exponentField(bits);
   Value mantissa = arith::AndIOp::create(b, bits, intConstant(0x7FFFFF));
   // A denormal is its mantissa (an integer below 2^23, exact in f32) times
   // 2^-149: that integer's significand and exponent, less 149.
   Value asInteger = arith::BitcastOp::create(
       b, i32, arith::UIToFPOp::create(b, wide(accType), mantissa));
   Value denormalExponent = arith::SubIOp::create(
-      b,
-      arith::AndIOp::create(
-          b, arith::ShRUIOp::create(b, asInteger, intConstant(23)),
-          intConstant(0xFF)),
-      intConstant(127 + 149));
-  Value isDenormal = equal(exponent, intConstant(0));
+      b, exponentField(asInteger), intConstant(127 + 149));
+  Value isDenormal = compare(CmpIPredicate::eq, exponent, 0);
   Value fraction = arith::SelectOp::create(
       b, isDenormal, arith::AndIOp::create(b, asInteger, intConstant(0x7FFFFF)),
       mantissa);
@@ -754,9 +758,9 @@ std::pair<Value, Value> KernelBuilder::splitExponent(Value v) {
       arith::SubIOp::create(b, exponent, intConstant(127)));
   // Zeros, infinities and NaNs stay as they are, with an exponent of 0.
   Value kept = arith::OrIOp::create(
-      b, equal(exponent, intConstant(0xFF)),
-      equal(arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF)),
-            intConstant(0)));
+      b, compare(CmpIPredicate::eq, exponent, 0xFF),
+      compare(CmpIPredicate::eq,
+              arith::AndIOp::create(b, bits, intConstant(0x7FFFFFFF)), 0));
   significand = arith::SelectOp::create(b, kept, bits, significand);
   unbiased = arith::SelectOp::create(b, kept, intConstant(0), unbiased);
   return {arith::BitcastOp::create(b, wide(accType), significand), unbiased};
@@ -781,13 +785,8 @@ Value KernelBuilder::scaledWithoutDenormals(Value v, Value scale,
   // significand shifted right by 1 - biased, rounded to nearest even).
   Value bits = arith::BitcastOp::create(b, i32, product);
   Value sign = arith::AndIOp::create(b, bits, intConstant(0x80000000));
-  Value productExponent = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, bits, intConstant(23)), intConstant(0xFF));
+  Value productExponent = exponentField(bits);
   Value biased = arith::AddIOp::create(b, productExponent, exponent);
-  auto slt = [&](Value lhs, int64_t rhs) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, lhs,
-                                 intConstant(rhs));
-  };
   Value normal = arith::AddIOp::create(
       b, bits, arith::ShLIOp::create(b, exponent, intConstant(23)));
   Value infinite = arith::OrIOp::create(b, sign, intConstant(0x7F800000));
@@ -814,15 +813,14 @@ Value KernelBuilder::scaledWithoutDenormals(Value v, Value scale,
               b, significand, arith::AddIOp::create(b, bias, lowestKept)),
           shift));
   Value result = arith::SelectOp::create(
-      b, slt(biased, 1), denormal,
-      arith::SelectOp::create(b, slt(biased, 255), normal, infinite));
+      b, compare(arith::CmpIPredicate::slt, biased, 1), denormal,
+      arith::SelectOp::create(
+          b, compare(arith::CmpIPredicate::slt, biased, 255), normal,
+          infinite));
   // A zero, infinite or NaN product is the result.
   Value special = arith::OrIOp::create(
-      b,
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, productExponent,
-                            intConstant(0)),
-      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, productExponent,
-                            intConstant(0xFF)));
+      b, compare(arith::CmpIPredicate::eq, productExponent, 0),
+      compare(arith::CmpIPredicate::eq, productExponent, 0xFF));
   result = arith::SelectOp::create(b, special, bits, result);
   return arith::BitcastOp::create(b, wide(accType), result);
 }
