@@ -150,6 +150,51 @@ func.func @fused_bf16_words(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref
 
 // -----
 
+// f16 rows of a static length whose f32 products and widened weights fit in
+// the L1 cache together (4 KiB each here) keep `products`: the sweep that
+// sums a row also writes x * w of it to an aligned f32 row, and the next
+// sweep scales that row from there (a load and a multiplication) instead of
+// widening x again and multiplying by w; in the unrolled iterations the
+// next row's products are written after this row's vectors are stored.
+// CHECK-LABEL: func @fused_f16_products
+// CHECK-SAME: (%[[X:.*]]: memref<?x1024xf16>, %{{.*}}: memref<1024xf16>, %[[Y:.*]]: memref<?x1024xf16>)
+// CHECK:       %[[WIDE:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1024xf32>
+// CHECK:       %[[PRODUCTS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1024xf32>
+// The first row: summed, its products written.
+// CHECK:       %[[F:.*]] = vector.load %[[X]][%c0, %{{.*}}] : memref<?x1024xf16>, vector<8xf16>
+// CHECK:       %[[FW:.*]] = arith.extf %[[F]] : vector<8xf16> to vector<8xf32>
+// CHECK:       %[[FP:.*]] = arith.mulf %[[FW]], %{{.*}} : vector<8xf32>
+// CHECK:       vector.store %[[FP]], %[[PRODUCTS]][%{{.*}}] : memref<1024xf32>, vector<8xf32>
+// Then each sweep: the next row loaded and summed, this row scaled from its
+// products and stored, the next row's products written.
+// CHECK:       scf.for %[[R:.*]] = %c0 to %{{.*}} step %c1 iter_args
+// CHECK:         scf.for {{.*}} step %c16 iter_args
+// CHECK:           %[[N0:.*]] = vector.load %[[X]][%{{.*}}, %[[J:.*]]] : memref<?x1024xf16>, vector<8xf16>
+// CHECK:           %[[N0W:.*]] = arith.extf %[[N0]]
+// CHECK:           vector.fma %[[N0W]], %[[N0W]]
+// CHECK:           %[[N1:.*]] = vector.load %[[X]][%{{.*}}, %[[J1:.*]]] : memref<?x1024xf16>, vector<8xf16>
+// CHECK:           %[[N1W:.*]] = arith.extf %[[N1]]
+// CHECK:           vector.fma %[[N1W]], %[[N1W]]
+// CHECK-NOT:       vector.load %[[X]]
+// CHECK:           %[[P0:.*]] = vector.load %[[PRODUCTS]][%[[J]]] : memref<1024xf32>, vector<8xf32>
+// CHECK:           %[[Y0:.*]] = arith.mulf %[[P0]], %{{.*}} : vector<8xf32>
+// CHECK:           arith.truncf %[[Y0]] : vector<8xf32> to vector<8xf16>
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %[[J]]] : memref<?x1024xf16>, vector<8xf16>
+// CHECK:           vector.load %[[PRODUCTS]][%[[J1]]] : memref<1024xf32>, vector<8xf32>
+// CHECK:           vector.store %{{.*}}, %[[Y]][%[[R]], %[[J1]]] : memref<?x1024xf16>, vector<8xf16>
+// CHECK:           %[[NP0:.*]] = arith.mulf %[[N0W]], %{{.*}} : vector<8xf32>
+// CHECK:           vector.store %[[NP0]], %[[PRODUCTS]][%[[J]]] : memref<1024xf32>, vector<8xf32>
+// CHECK:           %[[NP1:.*]] = arith.mulf %[[N1W]], %{{.*}} : vector<8xf32>
+// CHECK:           vector.store %[[NP1]], %[[PRODUCTS]][%[[J1]]] : memref<1024xf32>, vector<8xf32>
+// CHECK:       memref.dealloc %[[PRODUCTS]]
+// CHECK:       memref.dealloc %[[WIDE]]
+func.func @fused_f16_products(%x: memref<?x1024xf16>, %w: memref<1024xf16>, %y: memref<?x1024xf16>) {
+  rms.norm ins(%x, %w : memref<?x1024xf16>, memref<1024xf16>) outs(%y : memref<?x1024xf16>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
 // With 512-bit vectors and AVX512-BF16 (avx512-bf16=1; by default where the
 // host has it), one vcvtne2ps2bf16 rounds two f32 vectors (its first
 // operand fills the high half) and one store writes their 32 bf16, a cache
@@ -201,3 +246,4 @@ func.func @bf16_pairs(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xb
   rms.norm ins(%x, %w : memref<?x?xbf16>, memref<?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
   return
 }
+

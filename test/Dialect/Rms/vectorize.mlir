@@ -23,7 +23,7 @@
 // CHECK: %[[XPTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[YSTR:.*]]:2 = memref.extract_strided_metadata %[[Y]]
 // CHECK: %[[YPTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
-// CHECK: %[[WIDE:.*]] = memref.alloc(%[[N]]) : memref<?xf32>
+// CHECK: %[[WIDE:.*]] = memref.alloc(%[[N]]) {alignment = 64 : i64} : memref<?xf32>
 // CHECK: scf.for %[[J:.*]] = %c0 to %[[N]] step %[[C8]] {
 // CHECK:   %[[WM:.*]] = vector.create_mask
 // CHECK:   %[[WL16:.*]] = vector.maskedload %[[W]][%[[J]]], %[[WM]]

@@ -230,11 +230,19 @@ private:
   }
 
   Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
-  Value blockedSumOfSquares(Value begin, Value start, Value end,
-                            function_ref<Value(Value, Value)> loadAt,
-                            function_ref<void(Value)> perIteration = {},
-                            function_ref<Value(Value)> loadWords = {},
-                            bool interleave = false);
+  Value blockedSumOfSquares(
+      Value begin, Value start, Value end,
+      function_ref<Value(Value, Value)> loadAt,
+      function_ref<void(Value)> perIteration = {},
+      function_ref<Value(Value)> loadWords = {}, bool interleave = false,
+      function_ref<Value(Value, int64_t)> loadUnit = {});
+  /// Whether fused f16 rows keep `products` (see there): rows of a static
+  /// length whose f32 products and widened weights fit in the L1 cache
+  /// together.
+  bool keepsProducts();
+  /// Writes `x` (f32, the columns at `column` of the row being summed)
+  /// times the weights into `products`.
+  void storeProduct(Value column, Value x, Value mask);
   /// Whether the unrolled sums read bf16 as 32-bit words of two elements
   /// (`loadWords`), widened without a shuffle.
   bool sumsBF16Words() { return elementType.isBF16() && unroll % 2 == 0; }
@@ -356,6 +364,12 @@ private:
   /// Set by emitPrologue. `weights` is the weight operand, or for f16/bf16 a
   /// buffer holding it widened to f32 once for all rows.
   Value rowSize, streamOutput, weights;
+  /// While fused f16 rows are emitted (`keepsProducts`): an f32 row holding
+  /// x * w of the row to be scaled next, written by the sweep that sums
+  /// that row, so that scaling it reads an f32 instead of widening x again
+  /// and multiplying by w (a conversion fewer per element, the one that
+  /// bounds f16 rows; the product is rounded before the scale, not after).
+  Value products;
   Address inputAddress, outputAddress;
   /// While a row is scaled: the indices of the next row of the tile (the
   /// row itself for the last one), or empty.
@@ -517,7 +531,8 @@ void RowEmitter::widenWeights() {
   if (!weights || elementType == accType)
     return;
   Value buffer = memref::AllocOp::create(
-      b, MemRefType::get({ShapedType::kDynamic}, accType), ValueRange{rowSize});
+      b, MemRefType::get({ShapedType::kDynamic}, accType), ValueRange{rowSize},
+      b.getI64IntegerAttr(kLineBytes));
   scf::ForOp::create(
       b, index(0), rowSize, index(lanes), ValueRange{},
       [&](OpBuilder &, Location, Value column, ValueRange) {
@@ -546,7 +561,10 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
                                Value end) {
   Value start = alignedStart(inputAddress, rowIndices, begin, end);
   auto loadAt = [&](Value column, Value mask) {
-    return load(op.getInput(), indices(rowIndices, column), mask);
+    Value x = load(op.getInput(), indices(rowIndices, column), mask);
+    if (products)
+      storeProduct(column, x, mask);
+    return x;
   };
   auto loadWordsAt = [&](Value column) {
     return loadWords(op.getInput(), indices(rowIndices, column));
@@ -562,12 +580,14 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
 /// the tail after it masked (fewer than a line, and fewer than `unroll`
 /// vectors). `unroll` accumulators take `block` iterations each; their
 /// pairwise sum is Kahan-added into the row sum. `perIteration(column)`, if
-/// given, adds to each unrolled iteration.
+/// given, adds to each unrolled iteration; `loadUnit(column, u)`, if given,
+/// loads unrolled vector u instead of `loadAt`.
 Value RowEmitter::blockedSumOfSquares(
     Value begin, Value start, Value end,
     function_ref<Value(Value column, Value mask)> loadAt,
     function_ref<void(Value column)> perIteration,
-    function_ref<Value(Value column)> loadWords, bool interleave) {
+    function_ref<Value(Value column)> loadWords, bool interleave,
+    function_ref<Value(Value column, int64_t unit)> loadUnit) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
@@ -618,7 +638,7 @@ Value RowEmitter::blockedSumOfSquares(
                       vector::FMAOp::create(b, second, second, accs[++u]));
                   continue;
                 }
-                Value x = loadAt(at, Value());
+                Value x = loadUnit ? loadUnit(at, u) : loadAt(at, Value());
                 next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
               }
               if (perIteration)
@@ -667,6 +687,11 @@ void RowEmitter::storeScaled(ValueRange rowIndices, Value column, Value mask,
   SmallVector<Value> parts;
   for (int64_t g = 0; g < group; ++g) {
     Value at = g ? arith::AddIOp::create(b, column, index(g * lanes)) : column;
+    if (products) {
+      parts.push_back(arith::MulFOp::create(
+          b, load(products, {at}, mask), scaleVector));
+      continue;
+    }
     Value y = arith::MulFOp::create(
         b, load(op.getInput(), indices(rowIndices, at), mask), scaleVector);
     if (weights)
@@ -844,9 +869,59 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   // writes them (8192x8192 f32: 20.15 and 37.63 GB/s at 1 and 2 threads
   // against 19.05 and 35.32 in one stream); 16-bit rows of 8 KiB ran 4-11%
   // slower so.
-  return blockedSumOfSquares(begin, start, rowSize, loadNext, store,
-                             loadWordsAt,
-                             /*interleave=*/nontemporal && elementBytes >= 4);
+  if (!products)
+    return blockedSumOfSquares(begin, start, rowSize, loadNext, store,
+                               loadWordsAt,
+                               /*interleave=*/nontemporal && elementBytes >= 4);
+  // With `products`, this row is scaled from its products before the next
+  // row's take their place: the masked vectors one at a time, the unrolled
+  // iteration's after it has loaded its vectors of the next row, whose
+  // products it then writes (that order measured faster than a product
+  // written after each load).
+  auto scaleThenLoadNext = [&](Value column, Value mask) {
+    if (mask)
+      storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
+    Value x = load(op.getInput(), indices(nextIndices, column), mask);
+    if (mask)
+      storeProduct(column, x, mask);
+    return x;
+  };
+  SmallVector<std::pair<Value, Value>> loaded;
+  auto loadNextUnit = [&](Value column, int64_t) {
+    Value x = scaleThenLoadNext(column, Value());
+    loaded.push_back({column, x});
+    return x;
+  };
+  auto scaleThenStoreProducts = [&](Value column) {
+    storeScaledUnrolled(rowIndices, column, scaleVector, nontemporal);
+    for (auto [at, x] : loaded)
+      storeProduct(at, x, Value());
+    loaded.clear();
+  };
+  return blockedSumOfSquares(begin, start, rowSize, scaleThenLoadNext,
+                             scaleThenStoreProducts, {}, /*interleave=*/false,
+                             loadNextUnit);
+}
+
+bool RowEmitter::keepsProducts() {
+  int64_t n = op.getInputType().getShape().back();
+  if (!elementType.isF16() || !accType.isF32() || ShapedType::isDynamic(n) ||
+      op.getInputType().getRank() < 2)
+    return false;
+  static const int64_t l1 = getHostCacheBytes(/*level=*/1);
+  int64_t budget = (l1 > 0 ? l1 : 32 << 10) * 3 / 4;
+  int64_t widened = weights && weights != op.getWeight() ? 1 : 0;
+  return (1 + widened) * n * 4 <= budget;
+}
+
+void RowEmitter::storeProduct(Value column, Value x, Value mask) {
+  Value product = x;
+  if (weights)
+    product = arith::MulFOp::create(b, x, load(weights, {column}, mask));
+  if (mask)
+    vector::MaskedStoreOp::create(b, products, column, mask, product);
+  else
+    vector::StoreOp::create(b, product, products, column);
 }
 
 /// `scaleRowAndSumNext`, with streaming stores when `streamOutput` holds.
@@ -1157,6 +1232,10 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   auto fused = [&](Value stream) {
     Value any =
         arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
+    if (keepsProducts())
+      products = memref::AllocOp::create(
+          b, MemRefType::get({op.getInputType().getShape().back()}, accType),
+          b.getI64IntegerAttr(kLineBytes));
     scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
       Value zero = index(0);
       Value first = sumOfSquares(rowAt(zero), zero, rowSize);
@@ -1174,6 +1253,10 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
           });
       scf::YieldOp::create(b);
     });
+    if (products) {
+      memref::DeallocOp::create(b, products);
+      products = Value();
+    }
   };
   // Fused sweeps measured faster for 16-bit data (2048x4096 f16/bf16: 0.77
   // -> 0.89 of copy) and, for f32, where the output is streamed (1000x1023:
