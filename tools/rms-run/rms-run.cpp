@@ -317,8 +317,7 @@ static int runOnVulkan(ModuleOp module, StringRef name,
   // results that come out zero or NaN are computed again without them (an
   // H100 flushes them and cannot be asked), but on CPU devices, which keep
   // them (lavapipe).
-  if (!options->preserveDenormals.hasValue())
-    options->preserveDenormals = (*runner)->preservesDenormals();
+  byDefault(options->preserveDenormals, (*runner)->preservesDenormals());
   if (options->preserveDenormals || (*runner)->isCPU())
     byDefault(options->denormalFixup, 0);
   int64_t subgroupSize = (*runner)->getSubgroupSize();

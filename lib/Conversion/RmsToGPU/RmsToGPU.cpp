@@ -618,14 +618,12 @@ void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
   // `v * scale [* w]` of a unit, and with `redoes` whether a lane came out
   // zero or NaN.
   auto scaledUnit = [&](Value v, Value j) -> std::pair<Value, Value> {
-    Value scaled = arith::MulFOp::create(b, v, scale);
-    Value weight;
-    if (w) {
-      weight = loadWide(w, j);
-      scaled = arith::MulFOp::create(b, scaled, weight);
-    }
     if (fixes && !redoes)
-      return {scaledWithoutDenormals(v, scale, weight), Value()};
+      return {scaledWithoutDenormals(v, scale, w ? loadWide(w, j) : Value()),
+              Value()};
+    Value scaled = arith::MulFOp::create(b, v, scale);
+    if (w)
+      scaled = arith::MulFOp::create(b, scaled, loadWide(w, j));
     if (!redoes)
       return {scaled, Value()};
     Value magnitude = arith::AndIOp::create(
@@ -639,21 +637,21 @@ void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
   auto storeAt = [&](size_t k, Value result) {
     storeNarrow(result, y, arith::AddIOp::create(b, base, positions[k]));
   };
+  // `body` for unit k, under `stored[k]` if given.
+  auto whereStored = [&](size_t k, function_ref<void()> body) {
+    if (stored.empty())
+      return body();
+    scf::IfOp::create(b, stored[k], [&](OpBuilder &, Location) {
+      body();
+      scf::YieldOp::create(b);
+    });
+  };
   // Without a redo, each unit is stored as soon as it is scaled.
   if (!redoes) {
-    for (size_t k = 0; k < positions.size(); ++k) {
-      auto store = [&]() {
+    for (size_t k = 0; k < positions.size(); ++k)
+      whereStored(k, [&]() {
         storeAt(k, scaledUnit(unitAt(k), positions[k]).first);
-      };
-      if (stored.empty()) {
-        store();
-        continue;
-      }
-      scf::IfOp::create(b, stored[k], [&](OpBuilder &, Location) {
-        store();
-        scf::YieldOp::create(b);
       });
-    }
     return;
   }
   SmallVector<Value> results;
@@ -683,16 +681,8 @@ void KernelBuilder::storeUnits(function_ref<Value(int64_t)> unitAt,
     redo = redo ? arith::OrIOp::create(b, redo, again).getResult() : again;
   }
   auto storeAll = [&]() {
-    for (size_t k = 0; k < results.size(); ++k) {
-      if (stored.empty()) {
-        storeAt(k, results[k]);
-        continue;
-      }
-      scf::IfOp::create(b, stored[k], [&](OpBuilder &, Location) {
-        storeAt(k, results[k]);
-        scf::YieldOp::create(b);
-      });
-    }
+    for (size_t k = 0; k < results.size(); ++k)
+      whereStored(k, [&]() { storeAt(k, results[k]); });
   };
   // A device that flushes f32 denormals turns every result they touch into
   // a zero (or, times an infinite weight, a NaN). If one came out so, the

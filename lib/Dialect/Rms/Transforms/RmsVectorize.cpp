@@ -230,12 +230,11 @@ private:
   }
 
   Value sumOfSquares(ValueRange rowIndices, Value begin, Value end);
-  Value blockedSumOfSquares(
-      Value begin, Value start, Value end,
-      function_ref<Value(Value, Value)> loadAt,
-      function_ref<void(Value)> perIteration = {},
-      function_ref<Value(Value)> loadWords = {}, bool interleave = false,
-      function_ref<Value(Value, int64_t)> loadUnit = {});
+  Value blockedSumOfSquares(Value begin, Value start, Value end,
+                            function_ref<Value(Value, Value)> loadAt,
+                            function_ref<void(Value)> perIteration = {},
+                            function_ref<Value(Value)> loadWords = {},
+                            bool interleave = false);
   /// Whether fused f16 rows keep `products` (see there): rows of a static
   /// length whose f32 products and widened weights fit in the L1 cache
   /// together.
@@ -580,14 +579,13 @@ Value RowEmitter::sumOfSquares(ValueRange rowIndices, Value begin,
 /// the tail after it masked (fewer than a line, and fewer than `unroll`
 /// vectors). `unroll` accumulators take `block` iterations each; their
 /// pairwise sum is Kahan-added into the row sum. `perIteration(column)`, if
-/// given, adds to each unrolled iteration; `loadUnit(column, u)`, if given,
-/// loads unrolled vector u instead of `loadAt`.
+/// given, adds to each unrolled iteration (`loadAt` is called there without
+/// a mask).
 Value RowEmitter::blockedSumOfSquares(
     Value begin, Value start, Value end,
     function_ref<Value(Value column, Value mask)> loadAt,
     function_ref<void(Value column)> perIteration,
-    function_ref<Value(Value column)> loadWords, bool interleave,
-    function_ref<Value(Value column, int64_t unit)> loadUnit) {
+    function_ref<Value(Value column)> loadWords, bool interleave) {
   Value step = index(lanes * unroll);
   Value blockSpan = index(lanes * unroll * block);
   Value zero = splat(accVecType, 0.0);
@@ -638,7 +636,7 @@ Value RowEmitter::blockedSumOfSquares(
                       vector::FMAOp::create(b, second, second, accs[++u]));
                   continue;
                 }
-                Value x = loadUnit ? loadUnit(at, u) : loadAt(at, Value());
+                Value x = loadAt(at, Value());
                 next.push_back(vector::FMAOp::create(b, x, x, accs[u]));
               }
               if (perIteration)
@@ -776,7 +774,6 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
   // class test of each vector (`vfpclassps`) and a branch per group.
   // (`llvm.is.fpclass` becomes four integer operations per vector; so does
   // the test without AVX512-DQ: |bits| - 1 < 0x7FFFFF, unsigned.)
-  auto maskType = VectorType::get({lanes}, b.getI1Type());
   auto isSubnormalLane = [&](Value part) -> Value {
     if (hostIsX86() && hostHasFeature("avx512dq"))
       return LLVM::CallIntrinsicOp::create(
@@ -878,18 +875,16 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
   // iteration's after it has loaded its vectors of the next row, whose
   // products it then writes (that order measured faster than a product
   // written after each load).
-  auto scaleThenLoadNext = [&](Value column, Value mask) {
-    if (mask)
-      storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
-    Value x = load(op.getInput(), indices(nextIndices, column), mask);
-    if (mask)
-      storeProduct(column, x, mask);
-    return x;
-  };
   SmallVector<std::pair<Value, Value>> loaded;
-  auto loadNextUnit = [&](Value column, int64_t) {
-    Value x = scaleThenLoadNext(column, Value());
-    loaded.push_back({column, x});
+  auto scaleThenLoadNext = [&](Value column, Value mask) {
+    if (!mask) {
+      Value x = load(op.getInput(), indices(nextIndices, column), mask);
+      loaded.push_back({column, x});
+      return x;
+    }
+    storeScaled(rowIndices, column, mask, scaleVector, nontemporal);
+    Value x = load(op.getInput(), indices(nextIndices, column), mask);
+    storeProduct(column, x, mask);
     return x;
   };
   auto scaleThenStoreProducts = [&](Value column) {
@@ -899,8 +894,7 @@ Value RowEmitter::scaleRowAndSumNext(ValueRange rowIndices,
     loaded.clear();
   };
   return blockedSumOfSquares(begin, start, rowSize, scaleThenLoadNext,
-                             scaleThenStoreProducts, {}, /*interleave=*/false,
-                             loadNextUnit);
+                             scaleThenStoreProducts);
 }
 
 bool RowEmitter::keepsProducts() {
