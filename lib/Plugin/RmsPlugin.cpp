@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "rms/Conversion/Passes.h"
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
@@ -31,6 +32,7 @@ mlirGetDialectPluginInfo() {
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "rms", LLVM_VERSION_STRING, []() {
             rms::registerRmsPasses();
+            rms::registerRmsConversionPasses();
             rms::registerPipelines();
           }};
 }

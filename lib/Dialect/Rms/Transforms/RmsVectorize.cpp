@@ -1277,6 +1277,23 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
       });
 }
 
+/// Copies `from` into `to`, memrefs of the same shape, one element at a time
+/// (the loops `linalg.copy` lowers to, without a linalg pass to run).
+static void copyElements(OpBuilder &b, Location loc, Value from, Value to) {
+  int64_t rank = cast<MemRefType>(from.getType()).getRank();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> lbs(rank, zero), steps(rank, one), ubs;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    ubs.push_back(memref::DimOp::create(b, loc, from, dim));
+  scf::buildLoopNest(b, loc, lbs, ubs, steps,
+                     [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+                       Value element =
+                           memref::LoadOp::create(nested, loc, from, ivs);
+                       memref::StoreOp::create(nested, loc, element, to, ivs);
+                     });
+}
+
 namespace {
 /// Gives a memref `rms.norm` contiguous rows: operands whose innermost
 /// dimension is strided are copied into (or, for `init`, out of) contiguous
@@ -1309,7 +1326,7 @@ struct MakeRowsContiguous : public OpRewritePattern<NormOp> {
     auto copyIn = [&](Value buffer) -> Value {
       Value copy = contiguous(buffer);
       if (copy != buffer)
-        linalg::CopyOp::create(rewriter, loc, buffer, copy);
+        copyElements(rewriter, loc, buffer, copy);
       return copy;
     };
     Value input = copyIn(op.getInput());
@@ -1318,7 +1335,7 @@ struct MakeRowsContiguous : public OpRewritePattern<NormOp> {
     NormOp::create(rewriter, loc, TypeRange(), input, weight, init,
                    op.getEpsilonAttr());
     if (init != op.getInit())
-      linalg::CopyOp::create(rewriter, loc, init, op.getInit());
+      copyElements(rewriter, loc, init, op.getInit());
     for (Value copy : {input, weight, init})
       if (copy && copy.getDefiningOp<memref::AllocOp>())
         memref::DeallocOp::create(rewriter, loc, copy);
@@ -1403,7 +1420,12 @@ struct RmsVectorizePass
     options.fuseRows = fuseRows;
     options.avx512BF16 = avx512BF16;
     populateRmsVectorizePatterns(patterns, options);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // The rewritten norms are folded as they are built; the regions they
+    // leave are simplified by the canonicalization that follows.
+    GreedyRewriteConfig config;
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
       return signalPassFailure();
   }
 };

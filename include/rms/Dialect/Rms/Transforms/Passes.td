@@ -122,8 +122,8 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     else with integer operations throughout; exact either way). The vector width follows the target (512 bits with AVX-512) unless
     `vector-bits` says otherwise. Operands whose innermost dimension is
     strided (never the case after bufferization with identity layouts) are
-    copied into contiguous buffers with `linalg.copy` first, and the output
-    copied back.
+    copied into contiguous buffers first (`scf.for` loops of scalar loads
+    and stores), and the output copied back.
 
     Dynamic shapes the verifier cannot compare are checked at run time with
     `cf.assert`: the weight must have the row length, the output the shape of
@@ -200,7 +200,6 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::cf::ControlFlowDialect",
-    "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",

@@ -1,0 +1,128 @@
+//===- ConvertToLLVM.cpp - the CPU pipeline's conversion to LLVM ----------===//
+//
+// Implements `rms-convert-to-llvm`: the upstream conversions of vector,
+// memref, arith, math, index, ub, cf, func and omp to the LLVM dialect, as
+// one dialect conversion over the module instead of nine passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Conversion/Passes.h"
+
+#include "mlir/Analysis/DataLayoutAnalysis.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Index/IR/IndexDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::rms {
+#define GEN_PASS_DEF_CONVERTTOLLVM
+#include "rms/Conversion/Passes.h.inc"
+} // namespace mlir::rms
+
+using namespace mlir;
+
+/// Whether `op` is a vector operation that converts to LLVM as it is (a
+/// mask once materialized): the 1-D operations rms-vectorize emits. Others
+/// need the progressive lowering of `convert-vector-to-llvm` first.
+static bool convertsDirectly(Operation *op) {
+  if (!isa<vector::BitCastOp, vector::BroadcastOp, vector::CreateMaskOp,
+           vector::FMAOp, vector::LoadOp, vector::MaskedLoadOp,
+           vector::MaskedStoreOp, vector::ReductionOp, vector::ShuffleOp,
+           vector::StoreOp>(op))
+    return false;
+  auto oneDimensional = [](Type type) {
+    auto vectorType = dyn_cast<VectorType>(type);
+    return !vectorType ||
+           (vectorType.getRank() <= 1 && !vectorType.isScalable());
+  };
+  return llvm::all_of(op->getOperandTypes(), oneDimensional) &&
+         llvm::all_of(op->getResultTypes(), oneDimensional);
+}
+
+namespace {
+struct ConvertToLLVM : public rms::impl::ConvertToLLVMBase<ConvertToLLVM> {
+  using ConvertToLLVMBase::ConvertToLLVMBase;
+  void runOnOperation() override;
+};
+} // namespace
+
+void ConvertToLLVM::runOnOperation() {
+  ModuleOp module = getOperation();
+  MLIRContext *context = &getContext();
+
+  // Vector code of other kinds takes the upstream route first.
+  bool otherVectors =
+      module
+          ->walk([](Operation *op) {
+            if (op->getName().getDialectNamespace() ==
+                    vector::VectorDialect::getDialectNamespace() &&
+                !convertsDirectly(op))
+              return WalkResult::interrupt();
+            return WalkResult::advance();
+          })
+          .wasInterrupted();
+  if (otherVectors) {
+    OpPassManager vectors(ModuleOp::getOperationName());
+    ConvertVectorToLLVMPassOptions vectorOptions;
+    vectorOptions.reassociateFPReductions = reassociateFPReductions;
+    vectorOptions.force32BitVectorIndices = force32BitVectorIndices;
+    vectors.addNestedPass<func::FuncOp>(
+        createConvertVectorToLLVMPass(vectorOptions));
+    if (failed(runPipeline(vectors, module)))
+      return signalPassFailure();
+  }
+
+  const auto &dataLayout = getAnalysis<DataLayoutAnalysis>();
+  LowerToLLVMOptions options(context, dataLayout.getAtOrAbove(module));
+  LLVMTypeConverter converter(context, options, &dataLayout);
+
+  // The patterns (and options) of the upstream passes this one stands for.
+  RewritePatternSet patterns(context);
+  vector::populateVectorMaskMaterializationPatterns(patterns,
+                                                    force32BitVectorIndices);
+  populateVectorToLLVMConversionPatterns(converter, patterns,
+                                         reassociateFPReductions,
+                                         force32BitVectorIndices);
+  populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+  // arith's ceiling and floor divisions have no LLVM counterpart: they
+  // become the plain divisions and selects that then convert.
+  arith::populateCeilFloorDivExpandOpsPatterns(patterns);
+  arith::populateArithToLLVMConversionPatterns(converter, patterns);
+  populateMathToLLVMConversionPatterns(converter, patterns,
+                                       /*approximateLog1p=*/true);
+  index::populateIndexToLLVMConversionPatterns(converter, patterns);
+  ub::populateUBToLLVMConversionPatterns(converter, patterns);
+  cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+  cf::populateAssertToLLVMConversionPattern(converter, patterns);
+  populateFuncToLLVMConversionPatterns(converter, patterns);
+  populateOpenMPToLLVMConversionPatterns(converter, patterns);
+
+  // What is left of these dialects is an error, not a cast for later.
+  LLVMConversionTarget target(*context);
+  target.addIllegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                           func::FuncDialect, index::IndexDialect,
+                           math::MathDialect, memref::MemRefDialect,
+                           ub::UBDialect, vector::VectorDialect>();
+  target.addLegalOp<omp::BarrierOp, omp::FlushOp, omp::TaskwaitOp,
+                    omp::TaskyieldOp, omp::TerminatorOp>();
+  configureOpenMPToLLVMConversionLegality(target, converter);
+  if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    signalPassFailure();
+}
