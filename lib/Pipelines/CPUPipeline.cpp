@@ -43,6 +43,10 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // A function that returns a buffer it does not own (a result computed in
+  // place into an argument) returns a copy: the deallocation pipeline says
+  // so with bufferization.clone, which becomes an allocation and a copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Upstream linalg ops written around the norm become plain loops, and
   // public functions are marked for `_mlir_ciface_` wrappers, while the
