@@ -39,9 +39,13 @@ namespace mlir::rms {
 using namespace mlir;
 
 /// Whether `op` is a vector operation that converts to LLVM as it is (a
-/// mask once materialized): the 1-D operations rms-vectorize emits. Others
-/// need the progressive lowering of `convert-vector-to-llvm` first.
+/// mask once materialized): the 1-D operations rms-vectorize emits, splats
+/// of scalars among them. Others need the progressive lowering of
+/// `convert-vector-to-llvm` first.
 static bool convertsDirectly(Operation *op) {
+  if (auto broadcast = dyn_cast<vector::BroadcastOp>(op))
+    if (isa<VectorType>(broadcast.getSourceType()))
+      return false;
   if (!isa<vector::BitCastOp, vector::BroadcastOp, vector::CreateMaskOp,
            vector::FMAOp, vector::LoadOp, vector::MaskedLoadOp,
            vector::MaskedStoreOp, vector::ReductionOp, vector::ShuffleOp,

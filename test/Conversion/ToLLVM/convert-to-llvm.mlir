@@ -80,6 +80,21 @@ func.func @other_vectors(%s: f32) -> vector<4xf32> {
 
 // -----
 
+// So is a broadcast of a vector, even a 1-D one.
+
+// CHECK-LABEL: llvm.func @broadcast_vector(
+// CHECK-SAME: %[[V:.*]]: vector<1xf32>) -> vector<4xf32>
+// CHECK: %[[E:.*]] = llvm.extractelement %[[V]]
+// CHECK: %[[I:.*]] = llvm.insertelement %[[E]]
+// CHECK: %[[SPLAT:.*]] = llvm.shufflevector %[[I]], %{{.*}} [0, 0, 0, 0] : vector<4xf32>
+// CHECK: llvm.return %[[SPLAT]] : vector<4xf32>
+func.func @broadcast_vector(%v: vector<1xf32>) -> vector<4xf32> {
+  %b = vector.broadcast %v : vector<1xf32> to vector<4xf32>
+  return %b : vector<4xf32>
+}
+
+// -----
+
 // OpenMP regions keep their structure; what they hold is converted.
 
 // CHECK-LABEL: llvm.func @threads(
