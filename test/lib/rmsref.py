@@ -159,14 +159,16 @@ def run(rms_run, mlir_path, function, inputs, outputs, target="cpu", extra=()):
 
 
 def run_norm(rms_run, workdir, name, text, arrays, target="cpu", extra=()):
-    """Writes the MLIR `text` and the input `arrays` (x, then w if any) to
-    `workdir`, runs function `name` with rms-run and returns its output."""
+    """Writes the MLIR `text` and the input `arrays` (the function's
+    arguments in order: x, then w if any, then any others) to `workdir`,
+    runs function `name` with rms-run and returns its output."""
     os.makedirs(workdir, exist_ok=True)
     mlir = os.path.join(workdir, f"{name}.mlir")
     with open(mlir, "w") as f:
         f.write(text)
     inputs = []
-    for operand, array in zip("xw", arrays):
+    for i, array in enumerate(arrays):
+        operand = "xw"[i] if i < 2 else f"in{i}"
         inputs.append(os.path.join(workdir, f"{name}.{operand}.npy"))
         np.save(inputs[-1], array)
     out = os.path.join(workdir, f"{name}.y.npy")

@@ -45,17 +45,7 @@ for dtype in rmsref.DTYPES:
             arrays.append(ws)
         # The destination's contents must not matter.
         arrays.append(rmsref.random_input(rng, shape, dtype)[0])
-        os.makedirs(workdir, exist_ok=True)
-        mlir = os.path.join(workdir, f"{name}.mlir")
-        with open(mlir, "w") as f:
-            f.write(text)
-        inputs = []
-        for i, array in enumerate(arrays):
-            inputs.append(os.path.join(workdir, f"{name}.in{i}.npy"))
-            np.save(inputs[-1], array)
-        out = os.path.join(workdir, f"{name}.y.npy")
-        rmsref.run(sys.argv[1], mlir, name, inputs, [out])
-        ok, figure = rmsref.check(np.load(out), rmsref.reference(x, w, 1e-5),
-                                  dtype)
+        y = rmsref.run_norm(sys.argv[1], workdir, name, text, arrays)
+        ok, figure = rmsref.check(y, rmsref.reference(x, w, 1e-5), dtype)
         results.append((name, ok, figure))
 rmsref.report(results)

@@ -104,9 +104,20 @@ static int64_t readHostCacheBytes(int level) {
 }
 
 int64_t mlir::rms::getHostCacheBytes(int level) {
+  // The levels the vectorizer asks for, read once; others as asked.
   static const int64_t largest = readHostCacheBytes(0);
+  static const int64_t l1 = readHostCacheBytes(1);
   static const int64_t l2 = readHostCacheBytes(2);
-  return level == 0 ? largest : level == 2 ? l2 : readHostCacheBytes(level);
+  switch (level) {
+  case 0:
+    return largest;
+  case 1:
+    return l1;
+  case 2:
+    return l2;
+  default:
+    return readHostCacheBytes(level);
+  }
 }
 
 VectorizeOptions VectorizeOptions::resolvedForHost() const {
@@ -902,7 +913,7 @@ bool RowEmitter::keepsProducts() {
   if (!elementType.isF16() || !accType.isF32() || ShapedType::isDynamic(n) ||
       op.getInputType().getRank() < 2)
     return false;
-  static const int64_t l1 = getHostCacheBytes(/*level=*/1);
+  int64_t l1 = getHostCacheBytes(/*level=*/1);
   int64_t budget = (l1 > 0 ? l1 : 32 << 10) * 3 / 4;
   int64_t widened = weights && weights != op.getWeight() ? 1 : 0;
   return (1 + widened) * n * 4 <= budget;
