@@ -118,6 +118,21 @@ def tensor_type(shape, dtype, dynamic):
     return f"tensor<{dims}x{dtype}>" if dims else f"tensor<{dtype}>"
 
 
+def empty_like_x(names, xt, dynamic):
+    """MLIR lines defining `tensor.empty`s named `names` (one name or a
+    list) with the shape of the argument %x of type `xt`, reading its
+    `dynamic` dimensions with tensor.dim."""
+    lines, dims = [], []
+    for i, dyn in enumerate(dynamic):
+        if dyn:
+            lines.append(f"  %c{i} = arith.constant {i} : index")
+            lines.append(f"  %d{i} = tensor.dim %x, %c{i} : {xt}")
+            dims.append(f"%d{i}")
+    for name in [names] if isinstance(names, str) else names:
+        lines.append(f"  {name} = tensor.empty({', '.join(dims)}) : {xt}")
+    return lines
+
+
 def norm_function(name, shape, dtype, weight, epsilon, dynamic):
     """MLIR text of `func.func @name` computing rms.norm on tensor arguments.
 
@@ -133,13 +148,7 @@ def norm_function(name, shape, dtype, weight, epsilon, dynamic):
         args.append(f"%w: {wt}")
         ins.append("%w")
         types.append(wt)
-    dims = []
-    for i, dyn in enumerate(dynamic):
-        if dyn:
-            lines.append(f"  %c{i} = arith.constant {i} : index")
-            lines.append(f"  %d{i} = tensor.dim %x, %c{i} : {xt}")
-            dims.append(f"%d{i}")
-    lines.append(f"  %init = tensor.empty({', '.join(dims)}) : {xt}")
+    lines += empty_like_x("%init", xt, dynamic)
     lines.append(f"  %y = rms.norm ins({', '.join(ins)} : {', '.join(types)}) "
                  f"outs(%init : {xt}) epsilon({float(epsilon):.6e}) -> {xt}")
     lines.append(f"  return %y : {xt}")

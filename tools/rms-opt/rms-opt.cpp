@@ -16,11 +16,16 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::rms::test {
+void registerTestFuseConsumerPass();
+} // namespace mlir::rms::test
+
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::rms::registerRmsPasses();
   mlir::rms::registerRmsConversionPasses();
   mlir::rms::registerPipelines();
+  mlir::rms::test::registerTestFuseConsumerPass();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

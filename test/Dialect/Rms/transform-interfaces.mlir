@@ -2,7 +2,8 @@
 
 // Upstream transforms work on rms.norm through its interfaces, without glue:
 // tile a consumer, fuse the norm into its loop (generateResultTileValue),
-// then decompose the fused norm (AggregatedOpInterface).
+// then decompose the fused norm (AggregatedOpInterface). Fusion the other
+// way, the norm into its producer's loop, is in fuse-consumer.mlir.
 
 // CHECK-LABEL: func @fuse_then_decompose
 // CHECK-SAME: (%[[X:.*]]: tensor<64x128xf32>, %[[W:.*]]: tensor<128xf32>)
@@ -29,6 +30,40 @@ module attributes {transform.with_named_sequence} {
     %tiled, %loop = transform.structured.tile_using_forall %exp tile_sizes [16, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     %fused, %new_loop = transform.structured.fuse_into_containing_op %norm into %loop : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
     %decomposed = transform.structured.decompose_interface %fused : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+// The norm tiled by rows, the residual add that produces its input fused into
+// the loop (fuse_into_containing_op asks the add for the rows of x that the
+// norm's tile reads).
+
+// CHECK-LABEL: func @tile_then_fuse_producer
+// CHECK-SAME: (%[[X:.*]]: tensor<64x128xf32>, %[[R:.*]]: tensor<64x128xf32>, %[[W:.*]]: tensor<128xf32>)
+// CHECK: scf.forall (%[[I:.*]]) in (4) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<64x128xf32>) {
+// CHECK:   %[[XS:.*]] = tensor.extract_slice %[[X]][%{{.*}}, 0] [16, 128] [1, 1]
+// CHECK:   %[[RS:.*]] = tensor.extract_slice %[[R]][%{{.*}}, 0] [16, 128] [1, 1]
+// CHECK:   %[[H:.*]] = linalg.add ins(%[[XS]], %[[RS]] : tensor<16x128xf32>, tensor<16x128xf32>)
+// CHECK:   %[[YS:.*]] = tensor.extract_slice %[[OUT]][%{{.*}}, 0] [16, 128] [1, 1]
+// CHECK:   %[[Y:.*]] = rms.norm ins(%[[H]], %[[W]] : tensor<16x128xf32>, tensor<128xf32>) outs(%[[YS]] : tensor<16x128xf32>)
+// CHECK:   tensor.parallel_insert_slice %[[Y]] into %[[OUT]][%{{.*}}, 0] [16, 128] [1, 1]
+// CHECK-NOT: linalg.add
+// CHECK: return
+func.func @tile_then_fuse_producer(%x: tensor<64x128xf32>, %r: tensor<64x128xf32>, %w: tensor<128xf32>) -> tensor<64x128xf32> {
+  %e = tensor.empty() : tensor<64x128xf32>
+  %h = linalg.add ins(%x, %r : tensor<64x128xf32>, tensor<64x128xf32>) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %init = tensor.empty() : tensor<64x128xf32>
+  %y = rms.norm ins(%h, %w : tensor<64x128xf32>, tensor<128xf32>) outs(%init : tensor<64x128xf32>) epsilon(1.0e-05) -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %add = transform.structured.match ops{["linalg.add"]} in %root : (!transform.any_op) -> !transform.any_op
+    %norm = transform.structured.match ops{["rms.norm"]} in %root : (!transform.any_op) -> !transform.any_op
+    %tiled, %loop = transform.structured.tile_using_forall %norm tile_sizes [16, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %fused, %new_loop = transform.structured.fuse_into_containing_op %add into %loop : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
     transform.yield
   }
 }

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 using namespace mlir;
 using namespace mlir::rms;
@@ -385,17 +386,21 @@ static bool isWholeRow(NormOp op, OpFoldResult offset, OpFoldResult size) {
   int64_t staticSize = op.getInputType().getDimSize(last);
   if (!ShapedType::isDynamic(staticSize))
     return isConstantIntValue(size, staticSize);
-  // A dynamic row length is whole when it is read off input or init.
+  // A dynamic row length is whole when it is read off input or init, or
+  // when the value-bounds analysis proves it equal to the input's (a tile of
+  // a producer loop measures the producer's operands, not the norm's).
   auto value = dyn_cast<Value>(size);
   if (!value)
     return false;
   Operation *def = value.getDefiningOp();
-  if (!def || !isa<tensor::DimOp, memref::DimOp>(def))
-    return false;
-  std::optional<int64_t> index = getConstantIntValue(def->getOperand(1));
-  Value source = def->getOperand(0);
-  return index == last &&
-         (source == op.getInput() || source == op.getInit());
+  if (def && isa<tensor::DimOp, memref::DimOp>(def) &&
+      getConstantIntValue(def->getOperand(1)) == last &&
+      (def->getOperand(0) == op.getInput() ||
+       def->getOperand(0) == op.getInit()))
+    return true;
+  FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(
+      value, ValueBoundsConstraintSet::Variable(op.getInput(), last));
+  return succeeded(equal) && *equal;
 }
 
 FailureOr<TilingResult>
@@ -405,6 +410,49 @@ NormOp::generateResultTileValue(OpBuilder &b, unsigned resultNumber,
   // A consumer may only ask for whole rows: a part of a row cannot be
   // produced without the rest of it.
   if (resultNumber != 0 || !isWholeRow(*this, offsets.back(), sizes.back()))
+    return failure();
+  return getTiledImplementation(b, offsets, sizes);
+}
+
+/// The rows that tiles of the input or init, made by a producer already
+/// tiled into a loop, stand for: consumer fusion (`scf::tileAndFuseConsumer`)
+/// computes the norm of those rows in the producer's loop. The tiles must
+/// span whole rows and agree with each other; a tile of the weight would
+/// need every row of the norm, so it is not fused.
+LogicalResult NormOp::getIterationDomainTileFromOperandTiles(
+    OpBuilder &b, ArrayRef<unsigned> operandNumbers,
+    ArrayRef<SmallVector<OpFoldResult>> allOffsets,
+    ArrayRef<SmallVector<OpFoldResult>> allSizes,
+    SmallVectorImpl<OpFoldResult> &iterDomainOffsets,
+    SmallVectorImpl<OpFoldResult> &iterDomainSizes) {
+  unsigned inputNumber = getInputMutable().getOperandNumber();
+  unsigned initNumber = getInitMutable().getOperandNumber();
+  iterDomainOffsets.clear();
+  iterDomainSizes.clear();
+  for (auto [number, offsets, sizes] :
+       llvm::zip_equal(operandNumbers, allOffsets, allSizes)) {
+    if ((number != inputNumber && number != initNumber) ||
+        !isWholeRow(*this, offsets.back(), sizes.back()))
+      return failure();
+    if (iterDomainOffsets.empty()) {
+      iterDomainOffsets.assign(offsets.begin(), offsets.end());
+      iterDomainSizes.assign(sizes.begin(), sizes.end());
+      continue;
+    }
+    if (!isEqualConstantIntOrValueArray(offsets, iterDomainOffsets) ||
+        !isEqualConstantIntOrValueArray(sizes, iterDomainSizes))
+      return failure();
+  }
+  return success(!iterDomainOffsets.empty());
+}
+
+FailureOr<TilingResult> NormOp::getTiledImplementationFromOperandTiles(
+    OpBuilder &b, ArrayRef<unsigned> operandNumbers,
+    ArrayRef<SmallVector<OpFoldResult>> allOffsets,
+    ArrayRef<SmallVector<OpFoldResult>> allSizes) {
+  SmallVector<OpFoldResult> offsets, sizes;
+  if (failed(getIterationDomainTileFromOperandTiles(
+          b, operandNumbers, allOffsets, allSizes, offsets, sizes)))
     return failure();
   return getTiledImplementation(b, offsets, sizes);
 }
