@@ -28,9 +28,13 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   // 1. Tile on tensors. Each rms.norm becomes an scf.forall over tiles of
   //    whole rows; tiling before bufferization keeps the tiles as
   //    extract_slice/parallel_insert_slice pairs that bufferize in place.
+  //    No more tiles than threads unless the default tiles are larger (the
+  //    thread count known, asked of the OpenMP runtime, or one without
+  //    threads); on the module, which declares the runtime's function.
   RmsTileOptions tile;
   tile.tileRows = options.tileRows;
-  pm.addNestedPass<func::FuncOp>(createRmsTile(tile));
+  tile.threads = options.threads ? static_cast<int64_t>(options.numThreads) : 1;
+  pm.addPass(createRmsTile(tile));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 
   // 2. Bufferize the whole module, function boundaries included, with

@@ -8,8 +8,12 @@
 // C interfaces for every public function, and nothing left of rms, tensor,
 // memref, scf or vector.
 
+// The tiles of 16-bit rows are no fewer rows than rows / threads, the count
+// read from the OpenMP runtime before the parallel region.
 // CHECK-NOT: rms.norm
+// CHECK: llvm.func @omp_get_max_threads() -> i32
 // CHECK-LABEL: llvm.func @norm(
+// CHECK: llvm.call @omp_get_max_threads() : () -> i32
 // CHECK: omp.parallel {
 // CHECK:   omp.wsloop {
 // CHECK:     omp.loop_nest

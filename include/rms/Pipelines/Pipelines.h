@@ -21,7 +21,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> tileRows{
       *this, "tile-rows",
       llvm::cl::desc("Rows per parallel tile (0: about 256 KiB of input, up "
-                     "to 1 MiB for inputs of more than 256 such tiles)"),
+                     "to 1 MiB for inputs of more than 256 such tiles, and "
+                     "for 16-bit rows or rows of 512 bytes or more no more "
+                     "tiles than threads)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> vectorBits{
       *this, "vector-bits",

@@ -1,5 +1,8 @@
 // RUN: rms-opt %s -rms-tile=tile-rows=4 -canonicalize -split-input-file | FileCheck %s
 // RUN: rms-opt %s -rms-tile -canonicalize -split-input-file | FileCheck %s --check-prefix=AUTO
+// RUN: rms-opt %s -rms-tile="tile-rows=4 threads=2" -canonicalize -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-tile=threads=2 -canonicalize -split-input-file | FileCheck %s --check-prefix=THREADS
+// RUN: rms-opt %s -rms-tile=threads=0 -canonicalize -split-input-file | FileCheck %s --check-prefix=RUNTIME
 
 // Rows are tiled, whole rows per tile; the weight is not sliced.
 
@@ -17,6 +20,14 @@
 // CHECK: return %[[F]]
 // AUTO-LABEL: func @dynamic_rows
 // AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (32)
+
+// With the thread count (and no tile-rows), no more tiles than threads,
+// unless the default tiles are larger: max(32, ceil(rows / 2)) rows.
+// THREADS-LABEL: func @dynamic_rows
+// THREADS: %[[D:.*]] = tensor.dim %{{.*}}, %c0
+// THREADS: %[[HALF:.*]] = arith.ceildivui %[[D]], %c2
+// THREADS: %[[ROWS:.*]] = arith.maxui %[[HALF]], %c32
+// THREADS: scf.forall ({{.*}}) = (0) to (%{{.*}}) step (%[[ROWS]])
 func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
   %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
   return %y : tensor<?x4096xf16>
@@ -34,6 +45,10 @@ func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: ten
 // AUTO-LABEL: func @rank3_dynamic_row
 // AUTO: scf.forall ({{.*}}) in (2)
 // AUTO: tensor.extract_slice {{.*}} [1, 8, %{{.*}}] [1, 1, 1] : tensor<2x8x?xf32> to tensor<1x8x?xf32>
+// The outer dimension already makes a tile per thread.
+// THREADS-LABEL: func @rank3_dynamic_row
+// THREADS: scf.forall ({{.*}}) in (2)
+// THREADS: tensor.extract_slice {{.*}} [1, 8, %{{.*}}] [1, 1, 1] : tensor<2x8x?xf32> to tensor<1x8x?xf32>
 func.func @rank3_dynamic_row(%x: tensor<2x8x?xf32>, %init: tensor<2x8x?xf32>) -> tensor<2x8x?xf32> {
   %y = rms.norm ins(%x : tensor<2x8x?xf32>) outs(%init : tensor<2x8x?xf32>) epsilon(1.0e-05) -> tensor<2x8x?xf32>
   return %y : tensor<2x8x?xf32>
@@ -48,6 +63,20 @@ func.func @rank3_dynamic_row(%x: tensor<2x8x?xf32>, %init: tensor<2x8x?xf32>) ->
 // AUTO-LABEL: func @auto_static
 // AUTO: scf.forall ({{.*}}) = (0) to (64) step (16)
 // AUTO: tensor.extract_slice {{.*}} [16, 4096] [1, 1] : tensor<64x4096xf32> to tensor<16x4096xf32>
+// On 2 threads, 2 tiles of 32 rows (a static count folds to a constant).
+// THREADS-LABEL: func @auto_static
+// THREADS: scf.forall ({{.*}}) = (0) to (64) step (32)
+// THREADS: tensor.extract_slice {{.*}} [32, 4096] [1, 1] : tensor<64x4096xf32> to tensor<32x4096xf32>
+// threads=0 asks the OpenMP runtime at run time.
+// RUNTIME: llvm.func @omp_get_max_threads() -> i32
+// RUNTIME-LABEL: func @auto_static
+// RUNTIME: %[[N:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// RUNTIME: %[[T:.*]] = arith.index_castui %[[N]] : i32 to index
+// RUNTIME: %[[T1:.*]] = arith.maxui %[[T]], %c1
+// RUNTIME: %[[PER:.*]] = arith.ceildivui %c64, %[[T1]]
+// RUNTIME: %[[ROWS:.*]] = arith.maxui %[[PER]], %c16
+// RUNTIME: scf.forall ({{.*}}) = (0) to (64) step (%[[ROWS]])
+// RUNTIME:   tensor.extract_slice {{.*}} : tensor<64x4096xf32> to tensor<?x4096xf32>
 func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
   %y = rms.norm ins(%x : tensor<64x4096xf32>) outs(%init : tensor<64x4096xf32>) epsilon(1.0e-05) -> tensor<64x4096xf32>
   return %y : tensor<64x4096xf32>
@@ -65,6 +94,12 @@ func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> t
 // AUTO: scf.forall ({{.*}}) = (0) to (16384) step (32)
 // AUTO-LABEL: func @auto_medium
 // AUTO: scf.forall ({{.*}}) = (0) to (2048) step (16)
+// THREADS-LABEL: func @auto_large
+// THREADS: scf.forall ({{.*}}) = (0) to (8192) step (4096)
+// THREADS: memref.subview {{.*}} [4096, 8192] [1, 1]
+// THREADS-LABEL: func @auto_medium
+// THREADS: scf.forall ({{.*}}) = (0) to (2048) step (1024)
+// THREADS: memref.subview {{.*}} [1024, 4096] [1, 1]
 func.func @auto_large(%x: memref<8192x8192xf32>, %y: memref<8192x8192xf32>) {
   rms.norm ins(%x : memref<8192x8192xf32>) outs(%y : memref<8192x8192xf32>) epsilon(1.0e-05)
   return
@@ -75,6 +110,19 @@ func.func @auto_larger(%x: memref<16384x8192xf32>, %y: memref<16384x8192xf32>) {
 }
 func.func @auto_medium(%x: memref<2048x4096xf32>, %y: memref<2048x4096xf32>) {
   rms.norm ins(%x : memref<2048x4096xf32>) outs(%y : memref<2048x4096xf32>) epsilon(1.0e-05)
+  return
+}
+// Short f32 rows have no per-tile set-up to save: static tiles of 256 KiB
+// with or without a thread count.
+// AUTO-LABEL: func @short_rows
+// AUTO: scf.forall ({{.*}}) = (0) to (65536) step (1024)
+// THREADS-LABEL: func @short_rows
+// THREADS: scf.forall ({{.*}}) = (0) to (65536) step (1024)
+// RUNTIME-LABEL: func @short_rows
+// RUNTIME-NOT: llvm.call
+// RUNTIME: scf.forall ({{.*}}) = (0) to (65536) step (1024)
+func.func @short_rows(%x: memref<65536x64xf32>, %y: memref<65536x64xf32>) {
+  rms.norm ins(%x : memref<65536x64xf32>) outs(%y : memref<65536x64xf32>) epsilon(1.0e-05)
   return
 }
 

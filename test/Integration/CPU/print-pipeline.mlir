@@ -5,10 +5,10 @@
 // --print-pipeline prints, on stderr, the pass pipeline rms-run compiles
 // with, each pass with its options: the defaults, or what
 // --pipeline-options set.
-// CHECK: rms-tile{tile-rows=0}
+// CHECK: rms-tile{threads=0 tile-rows=0}
 // CHECK: rms-vectorize{avx512-bf16=-1 block=8 fuse-rows=-1 nontemporal-bytes=-1 split-bytes=-1 split-threads=0 unroll=4 vector-bits=0}
 // CHECK: convert-scf-to-openmp
-// SET: rms-tile{tile-rows=4}
+// SET: rms-tile{threads=1 tile-rows=4}
 // SET: rms-vectorize{{{.*}}split-threads=1{{.*}}}
 // SET-NOT: convert-scf-to-openmp
 

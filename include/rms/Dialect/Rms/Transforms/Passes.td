@@ -49,7 +49,7 @@ def ConvertRmsToLinalg : Pass<"convert-rms-to-linalg"> {
   ];
 }
 
-def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
+def RmsTile : Pass<"rms-tile"> {
   let summary = "Tile rms.norm into parallel tiles of whole rows";
   let description = [{
     Tiles every `rms.norm` through its `TilingInterface` into an
@@ -61,6 +61,17 @@ def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
 
     Only the innermost leading dimension is tiled by `tile-rows`; outer
     leading dimensions are tiled by 1.
+
+    With a thread count (`threads` >= 0) and no `tile-rows`, tiles of 16-bit
+    rows and of rows of 512 bytes or more hold at least rows / threads rows
+    (an outer leading dimension of B counts as B tiles): each of their
+    tiles sets up once (16-bit weights widened, the first row of fused rows
+    summed alone, the fence after streaming stores), which fewer, larger
+    tiles save where there are fewer threads than tiles of the default size
+    (2048x4096 f16 and bf16: 4-6% faster at one and at two threads). Shorter
+    f32/f64 rows keep static tiles. `threads=0` reads the OpenMP runtime's
+    count (`omp_get_max_threads()`, declared in the module: run the pass on
+    the module then) at run time, before the loop.
 
     Before:
 
@@ -86,11 +97,17 @@ def RmsTile : Pass<"rms-tile", "::mlir::func::FuncOp"> {
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"0",
            "Rows per tile; 0 picks about 256 KiB of input per tile when the "
            "row length is static (up to 1 MiB for static inputs of more "
-           "than 256 such tiles, keeping 256), 8 rows otherwise">
+           "than 256 such tiles, keeping 256), 8 rows otherwise">,
+    Option<"threads", "threads", "int64_t", /*default=*/"-1",
+           "Threads the tiles will run on, for default tile sizes of rows "
+           "with a per-tile set-up: no more tiles than threads unless the "
+           "default tiles are larger; 0 asks the OpenMP runtime at run "
+           "time, -1 keeps the default sizes">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
