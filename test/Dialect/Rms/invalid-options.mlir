@@ -33,8 +33,8 @@ func.func @norm(%x: memref<2x8xf32>, %y: memref<2x8xf32>) {
   return
 }
 
-// 16-bit rows have tiles with a set-up, sized by the thread count.
-func.func @norm16(%x: memref<2x8xf16>, %y: memref<2x8xf16>) {
-  rms.norm ins(%x : memref<2x8xf16>) outs(%y : memref<2x8xf16>) epsilon(1.0e-05)
+// 16-bit rows in more than one default tile: tiles sized by the thread count.
+func.func @norm16(%x: memref<64x4096xf16>, %y: memref<64x4096xf16>) {
+  rms.norm ins(%x : memref<64x4096xf16>) outs(%y : memref<64x4096xf16>) epsilon(1.0e-05)
   return
 }

@@ -82,6 +82,21 @@ func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> t
   return %y : tensor<64x4096xf32>
 }
 
+// Rows that one default tile holds stay one static tile, which
+// canonicalization removes: no parallel loop for a few rows (and a split
+// row's own loop stays the outermost one), no thread count read.
+// THREADS-LABEL: func @one_tile
+// THREADS-NOT: scf.forall
+// THREADS: rms.norm ins(%{{.*}} : tensor<3x4099xf32>)
+// RUNTIME-LABEL: func @one_tile
+// RUNTIME-NOT: llvm.call
+// RUNTIME-NOT: scf.forall
+// RUNTIME: rms.norm ins(%{{.*}} : tensor<3x4099xf32>)
+func.func @one_tile(%x: tensor<3x4099xf32>, %init: tensor<3x4099xf32>) -> tensor<3x4099xf32> {
+  %y = rms.norm ins(%x : tensor<3x4099xf32>) outs(%init : tensor<3x4099xf32>) epsilon(1.0e-05) -> tensor<3x4099xf32>
+  return %y : tensor<3x4099xf32>
+}
+
 // -----
 
 // An input that makes more than 256 tiles of 256 KiB gets larger tiles, up

@@ -125,7 +125,13 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
       rewriter.setInsertionPoint(op);
       int64_t fixedRows = tileRows > 0 ? tileRows : defaultTileRows(op);
       OpFoldResult rows = rewriter.getIndexAttr(fixedRows);
-      if (tileRows == 0 && threads >= 0 && hasTileSetUp(op)) {
+      // A static row count that one default tile holds stays one static
+      // tile, which canonicalization removes: no loop, and a split row's
+      // own parallel loop is then the outermost one.
+      int64_t staticRows = op.getInputType().getDimSize(rank - 2);
+      bool oneTile =
+          !ShapedType::isDynamic(staticRows) && staticRows <= fixedRows;
+      if (tileRows == 0 && threads >= 0 && hasTileSetUp(op) && !oneTile) {
         Value threadCount;
         if (threads > 0)
           threadCount =
