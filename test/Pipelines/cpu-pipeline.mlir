@@ -2,6 +2,7 @@
 // RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=256 tile-rows=2 num-threads=2" | FileCheck %s --check-prefix=AVX2
 // RUN: rms-opt %s --rms-cpu-pipeline | FileCheck %s --check-prefix=GONE
 // RUN: rms-opt %s --rms-cpu-pipeline="threads=false" | FileCheck %s --check-prefix=SERIAL
+// RUN: rms-opt %s --rms-cpu-pipeline="host-target=false" | FileCheck %s --check-prefix=NOTARGET
 
 // The whole module ends in the LLVM dialect: row tiles on OpenMP threads,
 // 16-lane f32 vector code with masked heads (up to a cache line) and tails,
@@ -13,6 +14,8 @@
 // CHECK-NOT: rms.norm
 // CHECK: llvm.func @omp_get_max_threads() -> i32
 // CHECK-LABEL: llvm.func @norm(
+// CHECK-SAME: target_cpu = "{{[^"]+}}"
+// CHECK-SAME: target_features = #llvm.target_features<[
 // CHECK: llvm.call @omp_get_max_threads() : () -> i32
 // CHECK: omp.parallel {
 // CHECK:   omp.wsloop {
@@ -44,6 +47,11 @@
 
 // GONE-NOT: {{[ =](rms|tensor|memref|scf|vector|linalg|affine|bufferization|arith|math|func|builtin)\.[a-z]}}
 // GONE: llvm.func @_mlir_ciface_mem(
+
+// Functions carry the host's CPU and features, which their code was made
+// for, unless asked not to.
+// NOTARGET-NOT: target_cpu
+// NOTARGET-NOT: target_features
 
 // Without threads, no OpenMP is left: the code needs no runtime library.
 // SERIAL-NOT: omp.

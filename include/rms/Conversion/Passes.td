@@ -246,4 +246,24 @@ def ConvertToLLVM : Pass<"rms-convert-to-llvm", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LLVMHostTarget : Pass<"rms-llvm-host-target", "::mlir::LLVM::LLVMFuncOp"> {
+  let summary = "Mark LLVM functions with the host CPU and its features";
+  let description = [{
+    Gives a defined `llvm.func` without a `target_cpu` or `target_features`
+    attribute those of the host (`llvm::sys::getHostCPUName()` and
+    `getHostCPUFeatures()`), which become the function's `target-cpu` and
+    `target-features` in LLVM IR. The CPU pipeline chooses vector widths and
+    instructions for the host (AVX512-BF16 rounding, 16-bit vectors widened
+    in registers); marked, its LLVM IR compiles to that code under any `llc`
+    or `clang` command line, where unmarked f16/bf16 functions made LLVM's
+    baseline x86-64 backend fail ("Do not know how to promote this
+    operator") unless the command line named the CPU.
+
+    ```mlir
+    llvm.func @f() attributes {target_cpu = "sapphirerapids",
+        target_features = #llvm.target_features<["+avx512f", ...]>}
+    ```
+  }];
+}
+
 #endif // RMS_CONVERSION_PASSES_TD

@@ -70,6 +70,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("OpenMP threads (0: the runtime's choice, which "
                      "follows OMP_NUM_THREADS)"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> hostTarget{
+      *this, "host-target",
+      llvm::cl::desc("Mark every function with the host CPU and features the "
+                     "code was made for (target-cpu, target-features in LLVM "
+                     "IR), so that it compiles alike under any llc or clang "
+                     "flags"),
+      llvm::cl::init(true)};
 };
 
 /// Builds the CPU pipeline: rms and the upstream tensor/linalg/arith/func ops

@@ -8,9 +8,11 @@
 
 #include "rms/Runtime/StridedMemRef.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 extern "C" {
@@ -25,6 +27,70 @@ void _mlir_ciface_norm_out(StridedMemRefType<float, 2> *x,
 void _mlir_ciface_norm_strided(StridedMemRefType<float, 2> *x,
                                StridedMemRefType<float, 1> *w,
                                StridedMemRefType<float, 2> *y);
+// func.func @norm_f16_3d(%x: tensor<2x5x4096xf16>, %w: tensor<4096xf16>)
+void _mlir_ciface_norm_f16_3d(StridedMemRefType<uint16_t, 3> *result,
+                              StridedMemRefType<uint16_t, 3> *x,
+                              StridedMemRefType<uint16_t, 1> *w);
+// func.func @norm_bf16(%x: tensor<300x4096xbf16>, %w: tensor<4096xbf16>)
+void _mlir_ciface_norm_bf16(StridedMemRefType<uint16_t, 2> *result,
+                            StridedMemRefType<uint16_t, 2> *x,
+                            StridedMemRefType<uint16_t, 1> *w);
+// func.func @norm_f64_row(%x: tensor<4099xf64>) -> tensor<4099xf64>
+void _mlir_ciface_norm_f64_row(StridedMemRefType<double, 1> *result,
+                               StridedMemRefType<double, 1> *x);
+}
+
+/// 16-bit floats as their bits: f16 through the compiler's _Float16, bf16 as
+/// the high half of an f32 (rounded to nearest even; inputs here are finite).
+static double fromF16(uint16_t bits) {
+  _Float16 value;
+  std::memcpy(&value, &bits, 2);
+  return double(value);
+}
+static uint16_t toF16(double value) {
+  _Float16 half = _Float16(value);
+  uint16_t bits;
+  std::memcpy(&bits, &half, 2);
+  return bits;
+}
+static double fromBF16(uint16_t bits) {
+  uint32_t word = uint32_t(bits) << 16;
+  float value;
+  std::memcpy(&value, &word, 4);
+  return double(value);
+}
+static uint16_t toBF16(double value) {
+  float single = float(value);
+  uint32_t word;
+  std::memcpy(&word, &single, 4);
+  return uint16_t((word + 0x7fff + ((word >> 16) & 1)) >> 16);
+}
+/// Distance in units in the last place between two 16-bit float patterns.
+static int64_t ulpDistance(uint16_t a, uint16_t b) {
+  auto ordered = [](uint16_t v) -> int64_t {
+    return v & 0x8000 ? -int64_t(v & 0x7fff) : int64_t(v);
+  };
+  return std::llabs(ordered(a) - ordered(b));
+}
+
+/// Max ulp distance of the 16-bit `y` from the float64 reference of `x` and
+/// `w` rounded to the same type (`from`/`to` convert it).
+static int64_t maxUlpDistance(const uint16_t *x, const uint16_t *w,
+                              const uint16_t *y, int64_t rows, int64_t n,
+                              double (*from)(uint16_t),
+                              uint16_t (*to)(double)) {
+  int64_t worst = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    double sum = 0;
+    for (int64_t i = 0; i < n; ++i)
+      sum += from(x[r * n + i]) * from(x[r * n + i]);
+    double scale = 1.0 / std::sqrt(sum / double(n) + double(1.0e-5f));
+    for (int64_t i = 0; i < n; ++i) {
+      uint16_t ref = to(from(x[r * n + i]) * scale * from(w[i]));
+      worst = std::max(worst, ulpDistance(y[r * n + i], ref));
+    }
+  }
+  return worst;
 }
 
 /// Max relative error of y against the float64 reference.
@@ -101,6 +167,73 @@ int main() {
                                        n, double(1.0e-5f));
   std::printf("norm_strided: max relative error %.3g (%s)\n", errStrided,
               errStrided <= 1e-6 ? "ok" : "TOO LARGE");
-  return shapeOk && err <= 1e-6 && errOut <= 1e-6 && errStrided <= 1e-6 ? 0
-                                                                        : 1;
+  bool ok = shapeOk && err <= 1e-6 && errOut <= 1e-6 && errStrided <= 1e-6;
+
+  // f16, rank 3, static: 10 rows of 4096.
+  const int64_t n16 = 4096;
+  std::vector<uint16_t> h(10 * n16), hw(n16);
+  for (uint16_t &v : h)
+    v = toF16(20.0 * next() - 10.0);
+  for (uint16_t &v : hw)
+    v = toF16(4.0 * next() - 2.0);
+  auto hd = rms::makeContiguousMemRef<3>(h.data(), {2, 5, n16});
+  auto hwd = rms::makeContiguousMemRef<1>(hw.data(), {n16});
+  StridedMemRefType<uint16_t, 3> hy;
+  _mlir_ciface_norm_f16_3d(&hy, &hd, &hwd);
+  bool hShape = hy.sizes[0] == 2 && hy.sizes[1] == 5 && hy.sizes[2] == n16 &&
+                hy.strides[0] == 5 * n16 && hy.strides[1] == n16 &&
+                hy.strides[2] == 1;
+  int64_t hUlp = maxUlpDistance(h.data(), hw.data(), hy.data + hy.offset, 10,
+                                n16, fromF16, toF16);
+  std::printf("norm_f16_3d: shape %s, max ulp distance %lld (%s)\n",
+              hShape ? "ok" : "WRONG", (long long)hUlp,
+              hUlp <= 1 ? "ok" : "TOO LARGE");
+  std::free(hy.basePtr);
+  ok = ok && hShape && hUlp <= 1;
+
+  // bf16, static, more rows than one tile.
+  const int64_t bRows = 300;
+  std::vector<uint16_t> b(bRows * n16), bw(n16);
+  for (uint16_t &v : b)
+    v = toBF16(20.0 * next() - 10.0);
+  for (uint16_t &v : bw)
+    v = toBF16(4.0 * next() - 2.0);
+  auto bd = rms::makeContiguousMemRef<2>(b.data(), {bRows, n16});
+  auto bwd = rms::makeContiguousMemRef<1>(bw.data(), {n16});
+  StridedMemRefType<uint16_t, 2> by;
+  _mlir_ciface_norm_bf16(&by, &bd, &bwd);
+  bool bShape = by.sizes[0] == bRows && by.sizes[1] == n16 &&
+                by.strides[0] == n16 && by.strides[1] == 1;
+  int64_t bUlp = maxUlpDistance(b.data(), bw.data(), by.data + by.offset,
+                                bRows, n16, fromBF16, toBF16);
+  std::printf("norm_bf16: shape %s, max ulp distance %lld (%s)\n",
+              bShape ? "ok" : "WRONG", (long long)bUlp,
+              bUlp <= 1 ? "ok" : "TOO LARGE");
+  std::free(by.basePtr);
+  ok = ok && bShape && bUlp <= 1;
+
+  // f64, a single row of 4099 without a weight.
+  const int64_t n64 = 4099;
+  std::vector<double> d(n64);
+  for (double &v : d)
+    v = 20.0 * next() - 10.0;
+  auto dd = rms::makeContiguousMemRef<1>(d.data(), {n64});
+  StridedMemRefType<double, 1> dy;
+  _mlir_ciface_norm_f64_row(&dy, &dd);
+  bool dShape = dy.sizes[0] == n64 && dy.strides[0] == 1;
+  double sum = 0;
+  for (double v : d)
+    sum += v * v;
+  double scale = 1.0 / std::sqrt(sum / double(n64) + double(1.0e-5f));
+  double dErr = 0;
+  for (int64_t i = 0; i < n64; ++i) {
+    double ref = d[i] * scale;
+    dErr = std::fmax(dErr, std::fabs(dy.data[dy.offset + i] - ref) /
+                               std::fabs(ref));
+  }
+  std::printf("norm_f64_row: shape %s, max relative error %.3g (%s)\n",
+              dShape ? "ok" : "WRONG", dErr, dErr <= 1e-14 ? "ok" : "TOO LARGE");
+  std::free(dy.basePtr);
+  ok = ok && dShape && dErr <= 1e-14;
+  return ok ? 0 : 1;
 }

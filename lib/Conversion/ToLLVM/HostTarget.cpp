@@ -1,0 +1,50 @@
+//===- HostTarget.cpp - mark LLVM functions with the host target ---------===//
+//
+// Implements `rms-llvm-host-target`: the CPU and features that the CPU
+// pipeline's code was made for, on every function that does not name its
+// own, so that the LLVM IR says what it needs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Conversion/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::rms {
+#define GEN_PASS_DEF_LLVMHOSTTARGET
+#include "rms/Conversion/Passes.h.inc"
+} // namespace mlir::rms
+
+using namespace mlir;
+
+/// The host's features as LLVM spells them: `+name` for those it has,
+/// `-name` for those it lacks, in name order (a stable attribute).
+static SmallVector<std::string> hostFeatures() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  SmallVector<std::string> result;
+  for (const auto &feature : features)
+    result.push_back((feature.second ? "+" : "-") + feature.first().str());
+  llvm::sort(result);
+  return result;
+}
+
+namespace {
+struct LLVMHostTargetPass
+    : public rms::impl::LLVMHostTargetBase<LLVMHostTargetPass> {
+  void runOnOperation() override {
+    LLVM::LLVMFuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    MLIRContext *context = &getContext();
+    if (!func.getTargetCpuAttr())
+      func.setTargetCpuAttr(
+          StringAttr::get(context, llvm::sys::getHostCPUName()));
+    if (!func.getTargetFeaturesAttr()) {
+      static const SmallVector<std::string> features = hostFeatures();
+      SmallVector<StringRef> names(features.begin(), features.end());
+      func.setTargetFeaturesAttr(LLVM::TargetFeaturesAttr::get(context, names));
+    }
+  }
+};
+} // namespace
