@@ -40,29 +40,27 @@ void _mlir_ciface_norm_f64_row(StridedMemRefType<double, 1> *result,
                                StridedMemRefType<double, 1> *x);
 }
 
+/// The bits of `value` as a `To` of the same size.
+template <typename To, typename From> static To bitCast(From value) {
+  static_assert(sizeof(To) == sizeof(From), "sizes differ");
+  To result;
+  std::memcpy(&result, &value, sizeof(To));
+  return result;
+}
+
 /// 16-bit floats as their bits: f16 through the compiler's _Float16, bf16 as
 /// the high half of an f32 (rounded to nearest even; inputs here are finite).
 static double fromF16(uint16_t bits) {
-  _Float16 value;
-  std::memcpy(&value, &bits, 2);
-  return double(value);
+  return double(bitCast<_Float16>(bits));
 }
 static uint16_t toF16(double value) {
-  _Float16 half = _Float16(value);
-  uint16_t bits;
-  std::memcpy(&bits, &half, 2);
-  return bits;
+  return bitCast<uint16_t>(_Float16(value));
 }
 static double fromBF16(uint16_t bits) {
-  uint32_t word = uint32_t(bits) << 16;
-  float value;
-  std::memcpy(&value, &word, 4);
-  return double(value);
+  return double(bitCast<float>(uint32_t(bits) << 16));
 }
 static uint16_t toBF16(double value) {
-  float single = float(value);
-  uint32_t word;
-  std::memcpy(&word, &single, 4);
+  uint32_t word = bitCast<uint32_t>(float(value));
   return uint16_t((word + 0x7fff + ((word >> 16) & 1)) >> 16);
 }
 /// Distance in units in the last place between two 16-bit float patterns.
@@ -111,14 +109,51 @@ static double maxRelativeError(const float *x, const float *w, const float *y,
   return worst;
 }
 
+/// Uniform in [0, 1], from a fixed seed.
+static float next() {
+  static unsigned seed = 12345;
+  seed = seed * 1103515245u + 12345u;
+  return float((seed >> 8) & 0xffff) / 65535.0f;
+}
+
+/// Calls the 16-bit `function(x, w) -> tensor` on uniform inputs of `shape`
+/// (`to`/`from` convert the type), checks that the returned descriptor is
+/// contiguous with that shape and every element within 1 ulp of the float64
+/// reference, and prints one line.
+template <int N>
+static bool check16(const char *name, const int64_t (&shape)[N],
+                    void (*function)(StridedMemRefType<uint16_t, N> *,
+                                     StridedMemRefType<uint16_t, N> *,
+                                     StridedMemRefType<uint16_t, 1> *),
+                    double (*from)(uint16_t), uint16_t (*to)(double)) {
+  int64_t n = shape[N - 1], count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  std::vector<uint16_t> x(count), w(n);
+  for (uint16_t &v : x)
+    v = to(20.0 * next() - 10.0);
+  for (uint16_t &v : w)
+    v = to(4.0 * next() - 2.0);
+  auto xd = rms::makeContiguousMemRef<N>(x.data(), shape);
+  auto wd = rms::makeContiguousMemRef<1>(w.data(), {n});
+  StridedMemRefType<uint16_t, N> y;
+  function(&y, &xd, &wd);
+  bool shapeOk = true;
+  for (int d = 0; d < N; ++d)
+    shapeOk = shapeOk && y.sizes[d] == xd.sizes[d] &&
+              y.strides[d] == xd.strides[d];
+  int64_t ulp = maxUlpDistance(x.data(), w.data(), y.data + y.offset,
+                               count / n, n, from, to);
+  std::printf("%s: shape %s, max ulp distance %lld (%s)\n", name,
+              shapeOk ? "ok" : "WRONG", (long long)ulp,
+              ulp <= 1 ? "ok" : "TOO LARGE");
+  std::free(y.basePtr);
+  return shapeOk && ulp <= 1;
+}
+
 int main() {
   const int64_t rows = 37, n = 1000;
   std::vector<float> x(rows * n), w(n), y(rows * n, -1.0f);
-  unsigned seed = 12345;
-  auto next = [&] {
-    seed = seed * 1103515245u + 12345u;
-    return float((seed >> 8) & 0xffff) / 65535.0f;
-  };
   for (float &v : x)
     v = 20.0f * next() - 10.0f;
   for (float &v : w)
@@ -169,48 +204,13 @@ int main() {
               errStrided <= 1e-6 ? "ok" : "TOO LARGE");
   bool ok = shapeOk && err <= 1e-6 && errOut <= 1e-6 && errStrided <= 1e-6;
 
-  // f16, rank 3, static: 10 rows of 4096.
-  const int64_t n16 = 4096;
-  std::vector<uint16_t> h(10 * n16), hw(n16);
-  for (uint16_t &v : h)
-    v = toF16(20.0 * next() - 10.0);
-  for (uint16_t &v : hw)
-    v = toF16(4.0 * next() - 2.0);
-  auto hd = rms::makeContiguousMemRef<3>(h.data(), {2, 5, n16});
-  auto hwd = rms::makeContiguousMemRef<1>(hw.data(), {n16});
-  StridedMemRefType<uint16_t, 3> hy;
-  _mlir_ciface_norm_f16_3d(&hy, &hd, &hwd);
-  bool hShape = hy.sizes[0] == 2 && hy.sizes[1] == 5 && hy.sizes[2] == n16 &&
-                hy.strides[0] == 5 * n16 && hy.strides[1] == n16 &&
-                hy.strides[2] == 1;
-  int64_t hUlp = maxUlpDistance(h.data(), hw.data(), hy.data + hy.offset, 10,
-                                n16, fromF16, toF16);
-  std::printf("norm_f16_3d: shape %s, max ulp distance %lld (%s)\n",
-              hShape ? "ok" : "WRONG", (long long)hUlp,
-              hUlp <= 1 ? "ok" : "TOO LARGE");
-  std::free(hy.basePtr);
-  ok = ok && hShape && hUlp <= 1;
-
-  // bf16, static, more rows than one tile.
-  const int64_t bRows = 300;
-  std::vector<uint16_t> b(bRows * n16), bw(n16);
-  for (uint16_t &v : b)
-    v = toBF16(20.0 * next() - 10.0);
-  for (uint16_t &v : bw)
-    v = toBF16(4.0 * next() - 2.0);
-  auto bd = rms::makeContiguousMemRef<2>(b.data(), {bRows, n16});
-  auto bwd = rms::makeContiguousMemRef<1>(bw.data(), {n16});
-  StridedMemRefType<uint16_t, 2> by;
-  _mlir_ciface_norm_bf16(&by, &bd, &bwd);
-  bool bShape = by.sizes[0] == bRows && by.sizes[1] == n16 &&
-                by.strides[0] == n16 && by.strides[1] == 1;
-  int64_t bUlp = maxUlpDistance(b.data(), bw.data(), by.data + by.offset,
-                                bRows, n16, fromBF16, toBF16);
-  std::printf("norm_bf16: shape %s, max ulp distance %lld (%s)\n",
-              bShape ? "ok" : "WRONG", (long long)bUlp,
-              bUlp <= 1 ? "ok" : "TOO LARGE");
-  std::free(by.basePtr);
-  ok = ok && bShape && bUlp <= 1;
+  // f16, rank 3, static: 10 rows of 4096; bf16, more rows than one tile.
+  ok = check16("norm_f16_3d", {2, 5, 4096}, _mlir_ciface_norm_f16_3d,
+               fromF16, toF16) &&
+       ok;
+  ok = check16("norm_bf16", {300, 4096}, _mlir_ciface_norm_bf16, fromBF16,
+               toBF16) &&
+       ok;
 
   // f64, a single row of 4099 without a weight.
   const int64_t n64 = 4099;
