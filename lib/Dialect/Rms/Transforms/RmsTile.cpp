@@ -1,8 +1,8 @@
 //===- RmsTile.cpp - tile rms.norm into parallel row tiles ----------------===//
 //
-// Implements `rms-tile`: tiles `rms.norm` ops (tensors or memrefs) through their
-// TilingInterface into an `scf.forall` over tiles of whole rows, so that the
-// tiles can run on separate threads. Given the thread count (or asked to
+// Implements `rms-tile`: tiles `rms.norm` ops (tensors or memrefs) through
+// their TilingInterface into an `scf.forall` over tiles of whole rows, so that
+// the tiles can run on separate threads. Given the thread count (or asked to
 // read it at run time), it makes no more tiles than threads unless the
 // default tiles are larger.
 //

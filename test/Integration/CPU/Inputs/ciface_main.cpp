@@ -232,7 +232,8 @@ int main() {
                                std::fabs(ref));
   }
   std::printf("norm_f64_row: shape %s, max relative error %.3g (%s)\n",
-              dShape ? "ok" : "WRONG", dErr, dErr <= 1e-14 ? "ok" : "TOO LARGE");
+              dShape ? "ok" : "WRONG", dErr,
+              dErr <= 1e-14 ? "ok" : "TOO LARGE");
   std::free(dy.basePtr);
   ok = ok && dShape && dErr <= 1e-14;
   return ok ? 0 : 1;
