@@ -1,6 +1,5 @@
 // RUN: not rms-opt %s --rms-tile="tile-rows=-1" 2>&1 | FileCheck %s --check-prefix=TILE
 // RUN: not rms-opt %s --rms-tile="threads=-2" 2>&1 | FileCheck %s --check-prefix=TILE-THREADS
-// RUN: not rms-opt %s --pass-pipeline="builtin.module(func.func(rms-tile{threads=0}))" 2>&1 | FileCheck %s --check-prefix=NESTED
 // RUN: not rms-opt %s --rms-vectorize="vector-bits=7" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not rms-opt %s --rms-vectorize="vector-bits=8192" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not rms-opt %s --rms-vectorize="unroll=0" 2>&1 | FileCheck %s --check-prefix=UNROLL
@@ -17,8 +16,6 @@
 // clamped or read as another value in silence.
 // TILE: error: rms-tile: tile-rows must be >= 0
 // TILE-THREADS: error: rms-tile: threads must be >= -1
-// A pass on a function cannot declare omp_get_max_threads in the module.
-// NESTED: error: 'rms.norm' op rms-tile: threads=0 reads omp_get_max_threads() at run time, which needs the pass to run on the module
 // BITS: error: rms-vectorize: vector-bits must be 0 or a power of two in [8, 4096]
 // UNROLL: error: rms-vectorize: unroll must be in [1, 64]
 // BLOCK: error: rms-vectorize: block must be >= 1
@@ -30,11 +27,5 @@
 
 func.func @norm(%x: memref<2x8xf32>, %y: memref<2x8xf32>) {
   rms.norm ins(%x : memref<2x8xf32>) outs(%y : memref<2x8xf32>) epsilon(1.0e-05)
-  return
-}
-
-// 16-bit rows in more than one default tile: tiles sized by the thread count.
-func.func @norm16(%x: memref<64x4096xf16>, %y: memref<64x4096xf16>) {
-  rms.norm ins(%x : memref<64x4096xf16>) outs(%y : memref<64x4096xf16>) epsilon(1.0e-05)
   return
 }

@@ -132,14 +132,13 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
       bool oneTile =
           !ShapedType::isDynamic(staticRows) && staticRows <= fixedRows;
       if (tileRows == 0 && threads >= 0 && hasTileSetUp(op) && !oneTile) {
-        Value threadCount;
-        if (threads > 0)
-          threadCount =
-              arith::ConstantIndexOp::create(rewriter, op.getLoc(), threads);
-        else if (failed(readThreadCount(op, threadCount)))
-          return signalPassFailure();
-        rows = rowsForThreads(rewriter, op.getLoc(), op, fixedRows,
-                              threadCount);
+        Value threadCount =
+            threads > 0
+                ? arith::ConstantIndexOp::create(rewriter, op.getLoc(), threads)
+                : readThreadCount(op);
+        if (threadCount)
+          rows = rowsForThreads(rewriter, op.getLoc(), op, fixedRows,
+                                threadCount);
       }
       // Outer leading dimensions by 1, the innermost one by `rows`, and the
       // normalized dimension not at all.
@@ -159,22 +158,21 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
     }
   }
 
-  /// Reads the OpenMP runtime's thread count before `op` into `count`. The
-  /// declaration of `omp_get_max_threads` goes into the module, so the pass
-  /// must run on it unless the module declares the function already.
-  LogicalResult readThreadCount(NormOp op, Value &count) {
+  /// Reads the OpenMP runtime's thread count before `op`; null, with a
+  /// warning, where `omp_get_max_threads` is not available: the op keeps
+  /// the default tiles then.
+  Value readThreadCount(NormOp op) {
     OpBuilder b(op);
     auto module = dyn_cast<ModuleOp>(getOperation());
-    count = createMaxThreadsCall(
-        b, op.getLoc(),
-        module ? module : op->getParentOfType<ModuleOp>(),
+    Value count = createMaxThreadsCall(
+        b, op.getLoc(), module ? module : op->getParentOfType<ModuleOp>(),
         /*mayDeclare=*/static_cast<bool>(module));
-    if (count)
-      return success();
-    return op.emitOpError(
-        "rms-tile: threads=0 reads omp_get_max_threads() at run time, which "
-        "needs the pass to run on the module (to declare it there) or the "
-        "module to declare it as llvm.func @omp_get_max_threads() -> i32");
+    if (!count)
+      op.emitWarning(
+          "rms-tile: threads=0 cannot read omp_get_max_threads() here (run "
+          "the pass on the module to declare it, or declare it as "
+          "@omp_get_max_threads() -> i32); keeping the default tiles");
+    return count;
   }
 };
 } // namespace

@@ -69,9 +69,13 @@ def RmsTile : Pass<"rms-tile"> {
     summed alone, the fence after streaming stores), which fewer, larger
     tiles save where there are fewer threads than tiles of the default size
     (2048x4096 f16 and bf16: 4-6% faster at one and at two threads). Shorter
-    f32/f64 rows keep static tiles. `threads=0` reads the OpenMP runtime's
-    count (`omp_get_max_threads()`, declared in the module: run the pass on
-    the module then) at run time, before the loop.
+    f32/f64 rows keep static tiles, and so do static row counts that one
+    default tile holds. `threads=0` reads the OpenMP runtime's count at run
+    time, before the loop, through the module's declaration of
+    `omp_get_max_threads() -> i32` or one the pass adds when it runs on the
+    module; where neither is possible (a pass on a function, or a symbol of
+    that name that is not the runtime's), the op keeps the default tiles,
+    with a warning.
 
     Before:
 

@@ -10,6 +10,7 @@
 #define RMS_DIALECT_RMS_UTILS_OPENMP_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -18,26 +19,39 @@ namespace mlir::rms {
 
 /// The number of threads an OpenMP parallel region started here would have:
 /// a call of `omp_get_max_threads` at `b`'s insertion point, as an index.
-/// Null where the function is not available: `module` already holds a
-/// symbol of that name that is not `llvm.func @omp_get_max_threads() -> i32`,
-/// or it holds none and `mayDeclare` is false (a pass running on a function
-/// must not add symbols to the module around it).
+/// The call goes to the module's declaration, `llvm.func` or `func.func`
+/// `@omp_get_max_threads() -> i32`, or to an `llvm.func` declared here if
+/// there is none and `mayDeclare` (a pass running on a function must not add
+/// symbols to the module around it). Null where neither is possible: a
+/// symbol of that name that is not such a declaration (another type, or a
+/// function defined in the module, which is not the OpenMP runtime's), or
+/// no declaration that may be added.
 inline Value createMaxThreadsCall(OpBuilder &b, Location loc, ModuleOp module,
                                   bool mayDeclare) {
   if (!module)
     return Value();
-  Type type = LLVM::LLVMFunctionType::get(b.getI32Type(), {});
+  Type i32 = b.getI32Type();
+  Value count;
   Operation *existing = module.lookupSymbol("omp_get_max_threads");
-  auto declared = dyn_cast_or_null<LLVM::LLVMFuncOp>(existing);
-  if (existing && (!declared || declared.getFunctionType() != type))
+  if (auto func = dyn_cast_or_null<func::FuncOp>(existing)) {
+    if (!func.isExternal() ||
+        func.getFunctionType() != b.getFunctionType({}, {i32}))
+      return Value();
+    count = func::CallOp::create(b, loc, func).getResult(0);
+  } else if (existing || mayDeclare) {
+    auto declared = dyn_cast_or_null<LLVM::LLVMFuncOp>(existing);
+    if (existing &&
+        (!declared || !declared.isExternal() ||
+         declared.getFunctionType() != LLVM::LLVMFunctionType::get(i32, {})))
+      return Value();
+    FailureOr<LLVM::LLVMFuncOp> fn =
+        LLVM::lookupOrCreateFn(b, module, "omp_get_max_threads", {}, i32);
+    if (failed(fn))
+      return Value();
+    count = LLVM::CallOp::create(b, loc, *fn, ValueRange{}).getResult();
+  } else {
     return Value();
-  if (!existing && !mayDeclare)
-    return Value();
-  FailureOr<LLVM::LLVMFuncOp> fn = LLVM::lookupOrCreateFn(
-      b, module, "omp_get_max_threads", {}, b.getI32Type());
-  if (failed(fn))
-    return Value();
-  Value count = LLVM::CallOp::create(b, loc, *fn, ValueRange{}).getResult();
+  }
   return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), count);
 }
 
