@@ -114,5 +114,5 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   // The vector widths and instructions were chosen for the host: the
   // functions say so, and LLVM IR compiles to that code whatever the flags.
   if (options.hostTarget)
-    pm.addNestedPass<LLVM::LLVMFuncOp>(rms::createLLVMHostTarget());
+    pm.addPass(rms::createLLVMHostTarget());
 }

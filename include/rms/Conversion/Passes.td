@@ -246,22 +246,26 @@ def ConvertToLLVM : Pass<"rms-convert-to-llvm", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def LLVMHostTarget : Pass<"rms-llvm-host-target", "::mlir::LLVM::LLVMFuncOp"> {
-  let summary = "Mark LLVM functions with the host CPU and its features";
+def LLVMHostTarget : Pass<"rms-llvm-host-target", "::mlir::ModuleOp"> {
+  let summary = "Mark the module and its LLVM functions with the host target";
   let description = [{
-    Gives a defined `llvm.func` without a `target_cpu` or `target_features`
-    attribute those of the host (`llvm::sys::getHostCPUName()` and
-    `getHostCPUFeatures()`), which become the function's `target-cpu` and
-    `target-features` in LLVM IR. The CPU pipeline chooses vector widths and
-    instructions for the host (AVX512-BF16 rounding, 16-bit vectors widened
-    in registers); marked, its LLVM IR compiles to that code under any `llc`
-    or `clang` command line, where unmarked f16/bf16 functions made LLVM's
-    baseline x86-64 backend fail ("Do not know how to promote this
-    operator") unless the command line named the CPU.
+    Gives a module without `llvm.target_triple` the host's triple
+    (`llvm::sys::getProcessTriple()`), and each defined `llvm.func` without
+    a `target_cpu` or `target_features` attribute those of the host
+    (`llvm::sys::getHostCPUName()`, `getHostCPUFeatures()`), which become
+    the function's `target-cpu` and `target-features` in LLVM IR. The CPU
+    pipeline chooses vector widths and instructions for the host (AVX512-BF16
+    rounding, 16-bit vectors widened in registers); marked, its LLVM IR
+    compiles to that code under any `llc` or `clang` command line, where
+    unmarked f16/bf16 functions made LLVM's baseline x86-64 backend fail
+    ("Do not know how to promote this operator") unless the command line
+    named the CPU, and `clang` warned that it overrode the missing triple.
 
     ```mlir
-    llvm.func @f() attributes {target_cpu = "sapphirerapids",
-        target_features = #llvm.target_features<["+avx512f", ...]>}
+    module attributes {llvm.target_triple = "x86_64-unknown-linux-gnu"} {
+      llvm.func @f() attributes {target_cpu = "sapphirerapids",
+          target_features = #llvm.target_features<["+avx512f", ...]>}
+    }
     ```
   }];
 }

@@ -72,10 +72,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(0)};
   PassOptions::Option<bool> hostTarget{
       *this, "host-target",
-      llvm::cl::desc("Mark every function with the host CPU and features the "
-                     "code was made for (target-cpu, target-features in LLVM "
-                     "IR), so that it compiles alike under any llc or clang "
-                     "flags"),
+      llvm::cl::desc("Mark the module with the host triple and every "
+                     "function with the host CPU and features the code was "
+                     "made for (target-cpu, target-features in LLVM IR), so "
+                     "that it compiles alike under any llc or clang flags"),
       llvm::cl::init(true)};
 };
 

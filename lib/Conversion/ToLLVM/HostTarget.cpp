@@ -1,8 +1,8 @@
 //===- HostTarget.cpp - mark LLVM functions with the host target ---------===//
 //
-// Implements `rms-llvm-host-target`: the CPU and features that the CPU
-// pipeline's code was made for, on every function that does not name its
-// own, so that the LLVM IR says what it needs.
+// Implements `rms-llvm-host-target`: the triple, CPU and features that the
+// CPU pipeline's code was made for, on the module and every function that
+// does not name its own, so that the LLVM IR says what it needs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,18 +33,28 @@ namespace {
 struct LLVMHostTargetPass
     : public rms::impl::LLVMHostTargetBase<LLVMHostTargetPass> {
   void runOnOperation() override {
-    LLVM::LLVMFuncOp func = getOperation();
-    if (func.isExternal())
-      return;
+    ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
-    if (!func.getTargetCpuAttr())
-      func.setTargetCpuAttr(
-          StringAttr::get(context, llvm::sys::getHostCPUName()));
-    if (!func.getTargetFeaturesAttr()) {
-      static const SmallVector<std::string> features = hostFeatures();
-      SmallVector<StringRef> names(features.begin(), features.end());
-      func.setTargetFeaturesAttr(LLVM::TargetFeaturesAttr::get(context, names));
-    }
+    StringRef tripleName = LLVM::LLVMDialect::getTargetTripleAttrName();
+    if (!module->hasAttr(tripleName))
+      module->setAttr(tripleName,
+                      StringAttr::get(context, llvm::sys::getProcessTriple()));
+    auto cpu = StringAttr::get(context, llvm::sys::getHostCPUName());
+    LLVM::TargetFeaturesAttr features;
+    module.walk([&](LLVM::LLVMFuncOp func) {
+      if (func.isExternal())
+        return;
+      if (!func.getTargetCpuAttr())
+        func.setTargetCpuAttr(cpu);
+      if (func.getTargetFeaturesAttr())
+        return;
+      if (!features) {
+        SmallVector<std::string> names = hostFeatures();
+        features = LLVM::TargetFeaturesAttr::get(
+            context, SmallVector<StringRef>(names.begin(), names.end()));
+      }
+      func.setTargetFeaturesAttr(features);
+    });
   }
 };
 } // namespace

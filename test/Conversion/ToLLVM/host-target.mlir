@@ -1,7 +1,10 @@
-// RUN: rms-opt %s -pass-pipeline="builtin.module(llvm.func(rms-llvm-host-target))" | FileCheck %s
+// RUN: rms-opt %s -split-input-file -rms-llvm-host-target | FileCheck %s
 
-// Defined functions get the host's CPU and features; declarations, and what
-// a function names itself, are left alone.
+// The module gets the host's triple; defined functions get the host's CPU
+// and features; declarations, and what a module or function names itself,
+// are left alone.
+
+// CHECK: module attributes {llvm.target_triple = "{{[^"]+}}"}
 
 // CHECK-LABEL: llvm.func @defined()
 // CHECK-SAME: target_cpu = "{{[^"]+}}"
@@ -27,3 +30,9 @@ llvm.func @own_features() attributes {target_features = #llvm.target_features<["
 // CHECK: llvm.func @declared()
 // CHECK-NOT: target_cpu
 llvm.func @declared()
+
+// -----
+
+// CHECK: module attributes {llvm.target_triple = "aarch64-unknown-linux-gnu"}
+module attributes {llvm.target_triple = "aarch64-unknown-linux-gnu"} {
+}
