@@ -41,20 +41,20 @@ struct LLVMHostTargetPass
                       StringAttr::get(context, llvm::sys::getProcessTriple()));
     auto cpu = StringAttr::get(context, llvm::sys::getHostCPUName());
     LLVM::TargetFeaturesAttr features;
-    module.walk([&](LLVM::LLVMFuncOp func) {
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
       if (func.isExternal())
-        return;
+        continue;
       if (!func.getTargetCpuAttr())
         func.setTargetCpuAttr(cpu);
       if (func.getTargetFeaturesAttr())
-        return;
+        continue;
       if (!features) {
         SmallVector<std::string> names = hostFeatures();
         features = LLVM::TargetFeaturesAttr::get(
             context, SmallVector<StringRef>(names.begin(), names.end()));
       }
       func.setTargetFeaturesAttr(features);
-    });
+    }
   }
 };
 } // namespace
