@@ -111,8 +111,9 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   // Per function, so that functions are cleaned up in parallel.
   pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
-  // The vector widths and instructions were chosen for the host: the
-  // functions say so, and LLVM IR compiles to that code whatever the flags.
+  // The vector widths and instructions were chosen for the host: the module
+  // (its triple) and the functions (CPU, features) say so, and the LLVM IR
+  // compiles to that code whatever the flags.
   if (options.hostTarget)
     pm.addPass(rms::createLLVMHostTarget());
 }

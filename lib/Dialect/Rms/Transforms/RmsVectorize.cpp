@@ -1149,7 +1149,7 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
 }
 
 /// The number of threads an OpenMP parallel region would start here, or
-/// null where `omp_get_max_threads` cannot be declared.
+/// null where `omp_get_max_threads` cannot be called (`createMaxThreadsCall`).
 Value RowEmitter::runtimeThreadCount() {
   return createMaxThreadsCall(b, b.getLoc(), op->getParentOfType<ModuleOp>(),
                               /*mayDeclare=*/true);
