@@ -144,3 +144,29 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// Rank 3: tiles of one batch index and 16 rows, each fused with its norm.
+
+// CHECK-LABEL: func @rank3
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 4)
+// CHECK:   linalg.add {{.*}} -> tensor<1x16x128xf32>
+// CHECK:   rms.norm ins(%{{.*}}, %{{.*}} : tensor<1x16x128xf32>, tensor<128xf32>) outs(%{{.*}} : tensor<1x16x128xf32>)
+// CHECK:   scf.forall.in_parallel
+// CHECK-NOT: rms.norm
+// CHECK: return
+func.func @rank3(%x: tensor<2x64x128xf32>, %r: tensor<2x64x128xf32>, %w: tensor<128xf32>) -> tensor<2x64x128xf32> {
+  %e = tensor.empty() : tensor<2x64x128xf32>
+  %init = tensor.empty() : tensor<2x64x128xf32>
+  %h = linalg.add ins(%x, %r : tensor<2x64x128xf32>, tensor<2x64x128xf32>) outs(%e : tensor<2x64x128xf32>) -> tensor<2x64x128xf32>
+  %y = rms.norm ins(%h, %w : tensor<2x64x128xf32>, tensor<128xf32>) outs(%init : tensor<2x64x128xf32>) epsilon(1.0e-05) -> tensor<2x64x128xf32>
+  return %y : tensor<2x64x128xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %add = transform.structured.match ops{["linalg.add"]} in %root : (!transform.any_op) -> !transform.any_op
+    %tiled, %loop = transform.structured.tile_using_forall %add tile_sizes [1, 16, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}
