@@ -45,6 +45,8 @@ config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%rms_include_dir", os.path.join(config.rms_src_root, "include")))
 config.substitutions.append(("%rms_plugin", os.path.join(config.rms_obj_root, "lib", "RmsPlugin.so")))
 config.substitutions.append(("%rms_cmake_dir", os.path.join(config.rms_obj_root, "lib", "cmake", "rms")))
+config.substitutions.append(("%rms_lib_dir", os.path.join(config.rms_obj_root, "lib")))
+config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 # The Vulkan tests run on the first Vulkan device (Mesa's lavapipe where there
 # is no GPU). `make check` installs lavapipe, so in CI a missing device is an
