@@ -2,9 +2,7 @@
 
 #include "rms-c/Rms.h"
 
-#include "rms/Conversion/Passes.h"
 #include "rms/Dialect/Rms/IR/Rms.h"
-#include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
 
 #include "mlir/CAPI/IR.h"
@@ -19,13 +17,10 @@ void rmsRegisterDialects(MlirDialectRegistry registry) {
   mlir::DialectRegistry &unwrapped = *unwrap(registry);
   mlir::registerAllDialects(unwrapped);
   mlir::registerAllExtensions(unwrapped);
-  unwrapped.insert<mlir::rms::RmsDialect>();
-  mlir::rms::registerBufferizableOpInterfaceExternalModels(unwrapped);
+  mlir::rms::registerRmsDialect(unwrapped);
 }
 
 void rmsRegisterPasses(void) {
   mlir::registerAllPasses();
-  mlir::rms::registerRmsPasses();
-  mlir::rms::registerRmsConversionPasses();
-  mlir::rms::registerPipelines();
+  mlir::rms::registerRmsPassesAndPipelines();
 }

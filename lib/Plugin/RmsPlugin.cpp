@@ -9,9 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rms/Conversion/Passes.h"
-#include "rms/Dialect/Rms/IR/Rms.h"
-#include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -24,15 +21,11 @@ extern "C" LLVM_ATTRIBUTE_WEAK DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "rms", LLVM_VERSION_STRING,
           [](DialectRegistry *registry) {
-            registry->insert<rms::RmsDialect>();
-            rms::registerBufferizableOpInterfaceExternalModels(*registry);
+            rms::registerRmsDialect(*registry);
           }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "rms", LLVM_VERSION_STRING, []() {
-            rms::registerRmsPasses();
-            rms::registerRmsConversionPasses();
-            rms::registerPipelines();
-          }};
+  return {MLIR_PLUGIN_API_VERSION, "rms", LLVM_VERSION_STRING,
+          []() { rms::registerRmsPassesAndPipelines(); }};
 }

@@ -5,9 +5,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rms/Conversion/Passes.h"
-#include "rms/Dialect/Rms/IR/Rms.h"
-#include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,16 +19,13 @@ void registerTestFuseConsumerPass();
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  mlir::rms::registerRmsPasses();
-  mlir::rms::registerRmsConversionPasses();
-  mlir::rms::registerPipelines();
+  mlir::rms::registerRmsPassesAndPipelines();
   mlir::rms::test::registerTestFuseConsumerPass();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<mlir::rms::RmsDialect>();
-  mlir::rms::registerBufferizableOpInterfaceExternalModels(registry);
+  mlir::rms::registerRmsDialect(registry);
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "rms optimizer driver\n", registry));

@@ -437,8 +437,7 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
-  registry.insert<rms::RmsDialect>();
-  rms::registerBufferizableOpInterfaceExternalModels(registry);
+  rms::registerRmsDialect(registry);
   MLIRContext context(registry);
   // A compile error is one line (e.g. a bad --pipeline-options value), not
   // that line followed by the whole module.

@@ -12,6 +12,7 @@
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
+class DialectRegistry;
 class OpPassManager;
 
 namespace rms {
@@ -175,6 +176,15 @@ void buildMetalPipeline(OpPassManager &pm, const MetalPipelineOptions &options);
 
 /// Registers all named pipelines of rms with the pass registry.
 void registerPipelines();
+
+/// Registers the rms dialect in `registry` with the external models its op
+/// needs beyond it (bufferization): what a tool, plugin or C API that loads
+/// rms adds to its registry, besides the upstream dialects it wants.
+void registerRmsDialect(DialectRegistry &registry);
+
+/// Registers every pass of rms (`rms-tile`, `rms-vectorize`, the
+/// conversions, ...) and its named pipelines with the pass registry.
+void registerRmsPassesAndPipelines();
 
 } // namespace rms
 } // namespace mlir

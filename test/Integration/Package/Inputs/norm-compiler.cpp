@@ -5,8 +5,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rms/Dialect/Rms/IR/Rms.h"
-#include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Pipelines/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -26,8 +24,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<mlir::rms::RmsDialect>();
-  mlir::rms::registerBufferizableOpInterfaceExternalModels(registry);
+  mlir::rms::registerRmsDialect(registry);
   mlir::MLIRContext context(registry);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
