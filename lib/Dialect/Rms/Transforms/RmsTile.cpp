@@ -12,6 +12,7 @@
 #include "rms/Dialect/Rms/Transforms/Passes.h"
 #include "rms/Dialect/Rms/Utils/OpenMP.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -73,14 +74,9 @@ static bool hasTileSetUp(NormOp op) {
 /// tiled by 1). Folds to a constant when the shape and `threads` are static.
 static OpFoldResult rowsForThreads(OpBuilder &b, Location loc, NormOp op,
                                    int64_t minRows, Value threads) {
-  ShapedType type = op.getInputType();
-  int64_t rank = type.getRank();
-  auto dim = [&](int64_t d) -> Value {
-    if (!type.isDynamicDim(d))
-      return arith::ConstantIndexOp::create(b, loc, type.getDimSize(d));
-    if (isa<MemRefType>(type))
-      return memref::DimOp::create(b, loc, op.getInput(), d);
-    return tensor::DimOp::create(b, loc, op.getInput(), d);
+  int64_t rank = op.getInputType().getRank();
+  auto dim = [&](int64_t d) {
+    return linalg::createOrFoldDimOp(b, loc, op.getInput(), d);
   };
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   auto ceilDiv = [&](Value lhs, Value rhs) -> Value {
