@@ -46,6 +46,7 @@ config.substitutions.append(("%rms_include_dir", os.path.join(config.rms_src_roo
 config.substitutions.append(("%rms_plugin", os.path.join(config.rms_obj_root, "lib", "RmsPlugin.so")))
 config.substitutions.append(("%rms_cmake_dir", os.path.join(config.rms_obj_root, "lib", "cmake", "rms")))
 config.substitutions.append(("%rms_lib_dir", os.path.join(config.rms_obj_root, "lib")))
+config.substitutions.append(("%rms_obj_root", config.rms_obj_root))
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 # The Vulkan tests run on the first Vulkan device (Mesa's lavapipe where there
