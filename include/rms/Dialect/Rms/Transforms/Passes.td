@@ -160,7 +160,13 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     are summed and scaled in parallel (`scf.forall`), the partial sums
     combined with Kahan summation, and each slice scaled backwards with
     streaming stores, so that it re-reads first what was read last and the
-    output does not evict it.
+    output does not evict it. With `split-threads=0` the slices are shared
+    by `omp_get_max_threads()` workers, called through the module's
+    declaration, which the pass adds when it runs on the module; on a
+    function with none declared, each slice is an iteration of its own
+    (with a warning).
+
+    On a module, the functions holding norms are rewritten in parallel.
 
     Before:
 
