@@ -1,5 +1,11 @@
 // RUN: rms-opt %s -rms-convert-to-llvm -split-input-file | FileCheck %s
 // RUN: rms-opt %s -rms-convert-to-llvm="reassociate-fp-reductions=1" -split-input-file | FileCheck %s --check-prefix=REASSOC
+// RUN: rms-opt %s -rms-convert-to-llvm -split-input-file | FileCheck %s --check-prefix=CASTS
+
+// The only cast in the output is the one of the input (@input_cast).
+// CASTS-NOT: builtin.unrealized_conversion_cast
+// CASTS: builtin.unrealized_conversion_cast %{{.*}} : i32 to f32
+// CASTS-NOT: builtin.unrealized_conversion_cast
 
 // Scalars: math, arith (a ceiling division expanded), func; index is i64.
 
@@ -123,4 +129,59 @@ func.func @threads(%x: memref<?xf32>, %n: index) {
     omp.terminator
   }
   return
+}
+
+// -----
+
+// Inside each function (side by side) the operations that stay in it are
+// converted first, branches and their blocks included; then, over the
+// module, the functions themselves and what calls the C library (declared
+// once). No cast is left between the two steps; a cast of the input stays.
+
+// CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @free(!llvm.ptr)
+// CHECK-LABEL: llvm.func @blocks(
+// CHECK-SAME: %[[N:.*]]: i64, %[[FLAG:.*]]: i1) -> f32
+// CHECK: %[[BUFFER:.*]] = llvm.call @malloc
+// CHECK: llvm.cond_br %[[FLAG]], ^[[LOAD:.*]](%[[M:.*]] : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>), ^[[ZERO:.*]]
+// CHECK: ^[[LOAD]](%[[ARG:.*]]: !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>):
+// CHECK: llvm.extractvalue %[[ARG]][1]
+// CHECK: %[[V:.*]] = llvm.load
+// CHECK: llvm.call @free
+// CHECK: llvm.return %[[V]] : f32
+// CHECK: ^[[ZERO]]:
+// CHECK: llvm.call @free
+// CHECK-LABEL: llvm.func @second(
+// CHECK: llvm.call @malloc
+// CHECK: llvm.call @free
+// CHECK-LABEL: llvm.func @input_cast(
+// CHECK-SAME: %[[I:.*]]: i32) -> f32
+// CHECK: %[[F:.*]] = builtin.unrealized_conversion_cast %[[I]] : i32 to f32
+// CHECK: %[[D:.*]] = llvm.fadd %[[F]], %[[F]] : f32
+// CHECK: llvm.return %[[D]]
+// CHECK-NOT: builtin.unrealized_conversion_cast
+func.func @blocks(%n: index, %flag: i1) -> f32 {
+  %c0 = arith.constant 0 : index
+  %a = memref.alloc(%n) : memref<?xf32>
+  cf.cond_br %flag, ^load(%a : memref<?xf32>), ^zero
+^load(%m: memref<?xf32>):
+  %v = memref.load %m[%c0] : memref<?xf32>
+  memref.dealloc %m : memref<?xf32>
+  return %v : f32
+^zero:
+  %z = arith.constant 0.0 : f32
+  memref.dealloc %a : memref<?xf32>
+  return %z : f32
+}
+
+func.func @second(%n: index) {
+  %a = memref.alloc(%n) : memref<?xf32>
+  memref.dealloc %a : memref<?xf32>
+  return
+}
+
+func.func @input_cast(%i: i32) -> f32 {
+  %f = builtin.unrealized_conversion_cast %i : i32 to f32
+  %d = arith.addf %f, %f : f32
+  return %d : f32
 }
