@@ -148,6 +148,10 @@ void ConvertToLLVM::runOnOperation() {
                      memref::ExtractStridedMetadataOp, memref::LoadOp,
                      memref::PrefetchOp, memref::ReinterpretCastOp,
                      memref::StoreOp>();
+  // A partial conversion converts what it can of operations of unknown
+  // legality too: here they stay for step 2 (`memref.alloc` would declare
+  // `malloc` from several functions at once).
+  local.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   // The casts the two steps leave between each other are folded at the end;
   // those of the input are not this pass's to fold.
   DenseSet<Operation *> inputCasts;
