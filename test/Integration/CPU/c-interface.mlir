@@ -19,6 +19,9 @@
 // CHECK: norm_f16_3d: shape ok, max ulp distance {{[01]}} (ok)
 // CHECK: norm_bf16: shape ok, max ulp distance {{[01]}} (ok)
 // CHECK: norm_f64_row: shape ok, max relative error {{.*}} (ok)
+// CHECK: norm_in_place: max relative error {{.*}} (ok)
+// CHECK: norm_row_in_place: max relative error {{.*}} (ok)
+// CHECK: norm_f16_in_place: max ulp distance {{[01]}} (ok)
 
 func.func @norm(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
   %c0 = arith.constant 0 : index
@@ -59,4 +62,23 @@ func.func @norm_f64_row(%x: tensor<4099xf64>) -> tensor<4099xf64> {
   %init = tensor.empty() : tensor<4099xf64>
   %y = rms.norm ins(%x : tensor<4099xf64>) outs(%init : tensor<4099xf64>) epsilon(1.0e-05) -> tensor<4099xf64>
   return %y : tensor<4099xf64>
+}
+
+// In place, the output the input itself: rows streamed out and fused (each
+// row scaled in the sweep that sums the next), a row of 2^20 split into
+// slices (all summed before any is scaled), f16 rows that keep their
+// products.
+func.func @norm_in_place(%x: memref<?x?xf32>, %w: memref<?xf32>) {
+  rms.norm ins(%x, %w : memref<?x?xf32>, memref<?xf32>) outs(%x : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}
+
+func.func @norm_row_in_place(%x: memref<1048576xf32>) {
+  rms.norm ins(%x : memref<1048576xf32>) outs(%x : memref<1048576xf32>) epsilon(1.0e-05)
+  return
+}
+
+func.func @norm_f16_in_place(%x: memref<64x4096xf16>, %w: memref<4096xf16>) {
+  rms.norm ins(%x, %w : memref<64x4096xf16>, memref<4096xf16>) outs(%x : memref<64x4096xf16>) epsilon(1.0e-05)
+  return
 }

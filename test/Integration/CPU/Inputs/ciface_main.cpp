@@ -38,6 +38,13 @@ void _mlir_ciface_norm_bf16(StridedMemRefType<uint16_t, 2> *result,
 // func.func @norm_f64_row(%x: tensor<4099xf64>) -> tensor<4099xf64>
 void _mlir_ciface_norm_f64_row(StridedMemRefType<double, 1> *result,
                                StridedMemRefType<double, 1> *x);
+// The output is the input (memref<?x?xf32>, memref<1048576xf32>,
+// memref<64x4096xf16>).
+void _mlir_ciface_norm_in_place(StridedMemRefType<float, 2> *x,
+                                StridedMemRefType<float, 1> *w);
+void _mlir_ciface_norm_row_in_place(StridedMemRefType<float, 1> *x);
+void _mlir_ciface_norm_f16_in_place(StridedMemRefType<uint16_t, 2> *x,
+                                    StridedMemRefType<uint16_t, 1> *w);
 }
 
 /// The bits of `value` as a `To` of the same size.
@@ -236,5 +243,51 @@ int main() {
               dErr <= 1e-14 ? "ok" : "TOO LARGE");
   std::free(dy.basePtr);
   ok = ok && dShape && dErr <= 1e-14;
+
+  // In place: 300 rows of 4096 f32 (4.7 MiB, streamed out), a row of 2^20
+  // (split), 64 rows of 4096 f16; each against the float64 reference of a
+  // copy of its input.
+  auto inPlace = [&](const char *name, std::vector<float> &values,
+                     const float *weight, int64_t rowCount, int64_t size,
+                     auto call) {
+    for (float &v : values)
+      v = 20.0f * next() - 10.0f;
+    std::vector<float> input = values;
+    call();
+    double e = maxRelativeError(input.data(), weight, values.data(), rowCount,
+                                size, double(1.0e-5f));
+    std::printf("%s: max relative error %.3g (%s)\n", name, e,
+                e <= 1e-6 ? "ok" : "TOO LARGE");
+    return e <= 1e-6;
+  };
+  const int64_t wide = 4096;
+  std::vector<float> rowsInPlace(300 * wide), w4096(wide);
+  for (float &v : w4096)
+    v = 4.0f * next() - 2.0f;
+  auto rd = rms::makeContiguousMemRef<2>(rowsInPlace.data(), {300, wide});
+  auto w4d = rms::makeContiguousMemRef<1>(w4096.data(), {wide});
+  ok = inPlace("norm_in_place", rowsInPlace, w4096.data(), 300, wide,
+               [&] { _mlir_ciface_norm_in_place(&rd, &w4d); }) &&
+       ok;
+  const int64_t longRow = int64_t(1) << 20;
+  std::vector<float> row(longRow);
+  auto lr = rms::makeContiguousMemRef<1>(row.data(), {longRow});
+  ok = inPlace("norm_row_in_place", row, nullptr, 1, longRow,
+               [&] { _mlir_ciface_norm_row_in_place(&lr); }) &&
+       ok;
+  std::vector<uint16_t> h(64 * wide), hw(wide);
+  for (uint16_t &v : h)
+    v = toF16(20.0 * next() - 10.0);
+  for (uint16_t &v : hw)
+    v = toF16(4.0 * next() - 2.0);
+  std::vector<uint16_t> hInput = h;
+  auto hd = rms::makeContiguousMemRef<2>(h.data(), {64, wide});
+  auto hwd = rms::makeContiguousMemRef<1>(hw.data(), {wide});
+  _mlir_ciface_norm_f16_in_place(&hd, &hwd);
+  int64_t hUlp = maxUlpDistance(hInput.data(), hw.data(), h.data(), 64, wide,
+                                fromF16, toF16);
+  std::printf("norm_f16_in_place: max ulp distance %lld (%s)\n",
+              (long long)hUlp, hUlp <= 1 ? "ok" : "TOO LARGE");
+  ok = ok && hUlp <= 1;
   return ok ? 0 : 1;
 }
