@@ -151,6 +151,9 @@ static bool hasUnitInnerStride(MemRefType type) {
 static constexpr int64_t kLineBytes = 64;
 /// Parts of a row whose streaming stores are interleaved.
 static constexpr int64_t kStreamedParts = 4;
+/// Short rows summed, then scaled, together (see emitShortRows).
+static constexpr int64_t kShortRowGroup = 8;
+static constexpr int64_t kShortRowLag = 2;
 
 namespace {
 /// Emits the vector code of the rows of one `rms.norm`.
@@ -263,6 +266,18 @@ private:
     return vector::BitCastOp::create(
         b, VectorType::get({lanes}, b.getI32Type()), raw);
   }
+  /// The bf16 of the even and of the odd positions of `word` (loadWords) as
+  /// two f32 vectors. A word of two bf16 holds the first in its low half and
+  /// the second in its high half (little endian): a shift and a mask make
+  /// them f32 (in-lane operations, where widening each half would take a
+  /// shuffle on the port the multiplications use).
+  std::pair<Value, Value> splitWords(Value word) {
+    Value first = arith::ShLIOp::create(b, word, splatI32(16));
+    Value second = arith::AndIOp::create(
+        b, word, splatI32(static_cast<int32_t>(0xFFFF0000u)));
+    return {arith::BitcastOp::create(b, accVecType, first),
+            arith::BitcastOp::create(b, accVecType, second)};
+  }
   /// For the unrolled iterations of [from, to) written as `kStreamedParts`
   /// equal parts in turn, then the rest in order: a function from the
   /// column of the k-th iteration in order to the column it runs at (part
@@ -343,6 +358,9 @@ private:
   Value runtimeThreadCount();
   void emitSplitRow(ValueRange rowIndices, int64_t slices,
                     int64_t sliceElements);
+  /// The static row length if rows are short (see emitShortRows), else 0.
+  int64_t shortRowLength();
+  void emitShortRows(ArrayRef<SmallVector<Value>> rows, int64_t length);
   void emitStreamingFence();
   void emitShapeChecks();
   void widenWeights();
@@ -610,17 +628,6 @@ Value RowEmitter::blockedSumOfSquares(
   maskedRange(begin, start, ValueRange{zero}, addSquares, &edges);
   maskedRange(unrolledEnd, end, edges, addSquares, &edges);
 
-  // A word of two bf16 holds the first in its low half and the second in
-  // its high half (little endian): a shift and a mask make them two f32
-  // vectors (in-lane operations, where widening each half would take a
-  // shuffle on the port the multiplications use).
-  auto splitWords = [&](Value word) -> std::pair<Value, Value> {
-    Value first = arith::ShLIOp::create(b, word, splatI32(16));
-    Value second = arith::AndIOp::create(
-        b, word, splatI32(static_cast<int32_t>(0xFFFF0000u)));
-    return {arith::BitcastOp::create(b, accVecType, first),
-            arith::BitcastOp::create(b, accVecType, second)};
-  };
   // With `interleave`, the iterations run as interleaved parts, in one
   // loop, so that its body is emitted once.
   std::function<Value(Value)> place;
@@ -1180,10 +1187,115 @@ int64_t RowEmitter::sliceCount(int64_t &sliceElements) {
   return slices >= 2 ? slices : 0;
 }
 
+int64_t RowEmitter::shortRowLength() {
+  int64_t n = op.getInputType().getShape().back();
+  if (ShapedType::isDynamic(n) || n == 0 ||
+      n * elementBytes >= kMinStreamedRowBytes)
+    return 0;
+  return n;
+}
+
+/// Rows of a static length shorter than a streamed row (512 bytes: 64 f32,
+/// 128 f16 of a QK-norm head) spend most of their time, swept like long rows,
+/// on what long rows amortize: the alignment of the unrolled part, masked
+/// head and tail loops, the blocks of the compensated sum. Here each row is
+/// its vectors, unrolled in full (the last one masked where the length is
+/// not a multiple of the vector), summed into two accumulators (a few
+/// hundred elements need no compensation), and `rows` (kShortRowGroup at a
+/// time) are summed one after the other, then scaled, so that their sums,
+/// square roots and divisions overlap.
+void RowEmitter::emitShortRows(ArrayRef<SmallVector<Value>> rows,
+                               int64_t length) {
+  int64_t vectors = llvm::divideCeil(length, lanes);
+  int64_t full = length / lanes;
+  Value tailMask;
+  if (full < vectors)
+    tailMask = vector::CreateMaskOp::create(b, maskType,
+                                            index(length - full * lanes));
+  auto maskOf = [&](int64_t v) { return v < full ? Value() : tailMask; };
+  Value zero = splat(accVecType, 0.0);
+
+  // Whole pairs of bf16 vectors are read as words (see splitWords).
+  bool words = elementType.isBF16() && accType.isF32();
+  auto scaleOfRow = [&](ArrayRef<Value> row) {
+    Value accs[2] = {zero, zero};
+    for (int64_t v = 0; v < vectors; ++v) {
+      SmallVector<Value> at = indices(row, index(v * lanes));
+      if (words && v + 2 <= full) {
+        auto [first, second] = splitWords(loadWords(op.getInput(), at));
+        accs[0] = vector::FMAOp::create(b, first, first, accs[0]);
+        accs[1] = vector::FMAOp::create(b, second, second, accs[1]);
+        ++v;
+        continue;
+      }
+      Value x = load(op.getInput(), at, maskOf(v));
+      accs[v % 2] = vector::FMAOp::create(b, x, x, accs[v % 2]);
+    }
+    Value sum = vector::ReductionOp::create(
+        b, vector::CombiningKind::ADD,
+        arith::AddFOp::create(b, accs[0], accs[1]),
+        arith::FastMathFlags::reassoc);
+    return scaleOf(sum);
+  };
+  int64_t group = storeGroup(/*nontemporal=*/false);
+  auto scaleRow = [&](ArrayRef<Value> row, Value scale) {
+    Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
+    for (int64_t v = 0; v < vectors;) {
+      int64_t count = v + group <= full ? group : 1;
+      storeScaled(row, index(v * lanes), maskOf(v), scaleVector,
+                  /*nontemporal=*/false, count);
+      v += count;
+    }
+  };
+  // Row i is summed before row i - kShortRowLag is scaled.
+  SmallVector<Value> scales;
+  int64_t count = rows.size();
+  for (int64_t i = 0; i < count + kShortRowLag; ++i) {
+    if (i < count)
+      scales.push_back(scaleOfRow(rows[i]));
+    if (i >= kShortRowLag)
+      scaleRow(rows[i - kShortRowLag], scales[i - kShortRowLag]);
+  }
+}
+
 void RowEmitter::emitRows(ValueRange outerIndices) {
   int64_t rank = op.getInputType().getRank();
   int64_t sliceElements = 0;
   int64_t slices = sliceCount(sliceElements);
+  if (int64_t length = shortRowLength()) {
+    if (rank == 1)
+      return emitShortRows({SmallVector<Value>()}, length);
+    // Groups of kShortRowGroup rows, then the rows left one at a time
+    // (loops that a static row count leaves empty are not emitted).
+    int64_t staticRows = op.getInputType().getDimSize(rank - 2);
+    bool dynamicRows = ShapedType::isDynamic(staticRows);
+    Value rows = memref::DimOp::create(b, op.getInput(), rank - 2);
+    Value grouped = arith::SubIOp::create(
+        b, rows, arith::RemUIOp::create(b, rows, index(kShortRowGroup)));
+    auto rowsFrom = [&](Value first, int64_t count) {
+      SmallVector<SmallVector<Value>> group;
+      for (int64_t i = 0; i < count; ++i) {
+        group.emplace_back(outerIndices);
+        group.back().push_back(
+            i ? arith::AddIOp::create(b, first, index(i)).getResult() : first);
+      }
+      return group;
+    };
+    if (dynamicRows || staticRows >= kShortRowGroup)
+      scf::ForOp::create(
+          b, index(0), grouped, index(kShortRowGroup), ValueRange{},
+          [&](OpBuilder &, Location, Value row, ValueRange) {
+            emitShortRows(rowsFrom(row, kShortRowGroup), length);
+            scf::YieldOp::create(b);
+          });
+    if (dynamicRows || staticRows % kShortRowGroup)
+      scf::ForOp::create(b, grouped, rows, index(1), ValueRange{},
+                         [&](OpBuilder &, Location, Value row, ValueRange) {
+                           emitShortRows(rowsFrom(row, 1), length);
+                           scf::YieldOp::create(b);
+                         });
+    return;
+  }
   if (rank == 1) {
     if (slices)
       return emitSplitRow({}, slices, sliceElements);
