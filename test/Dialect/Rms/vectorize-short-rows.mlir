@@ -2,39 +2,40 @@
 
 // Rows of a static length shorter than a streamed row (512 bytes) are
 // emitted whole: each row its vectors unrolled in full, with no alignment
-// head, no blocks and no compensated sum, eight rows at a time (then the rows
-// left one by one), row i summed before row i - 2 is scaled so that their
-// sums, square roots and divisions overlap.
+// head, no blocks and no compensated sum. Rows 0 and 1 are summed first;
+// then iteration i sums row i (the last row again past the end) and scales
+// row i - 2 with the scale it carries, so that the sums, square roots and
+// divisions of neighbouring rows overlap.
 
 // CHECK-LABEL: func @f32_rows
 // CHECK-SAME: (%[[X:.*]]: memref<?x64xf32>, %[[W:.*]]: memref<64xf32>, %[[Y:.*]]: memref<?x64xf32>)
 // CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %c0
-// CHECK: %[[LEFT:.*]] = arith.remui %[[ROWS]], %c8
-// CHECK: %[[GROUPED:.*]] = arith.subi %[[ROWS]], %[[LEFT]]
-// CHECK: scf.for %[[R:.*]] = %c0 to %[[GROUPED]] step %c8 {
-// CHECK:   %[[R1:.*]] = arith.addi %[[R]], %c1
-// CHECK:   %[[R2:.*]] = arith.addi %[[R]], %c2
-// CHECK:   %[[A:.*]] = vector.load %[[X]][%[[R]], %c0] : memref<?x64xf32>, vector<16xf32>
+// CHECK: %[[LAST:.*]] = arith.subi %[[ROWS]], %c1
+// CHECK: %[[ANY:.*]] = arith.cmpi ugt, %[[ROWS]], %c0
+// CHECK: scf.if %[[ANY]] {
+// CHECK:   %[[A:.*]] = vector.load %[[X]][%c0, %c0] : memref<?x64xf32>, vector<16xf32>
 // CHECK:   vector.fma %[[A]], %[[A]]
-// CHECK:   vector.load %[[X]][%[[R]], %c48]
+// CHECK:   vector.load %[[X]][%c0, %c48]
 // CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc>
 // CHECK:   math.sqrt
+// CHECK:   %[[S0:.*]] = vector.broadcast
+// CHECK:   %[[R1:.*]] = arith.minui %[[LAST]], %c1
 // CHECK:   vector.load %[[X]][%[[R1]], %c0]
-// CHECK:   vector.reduction
-// CHECK:   vector.load %[[X]][%[[R2]], %c0]
-// CHECK:   vector.reduction
-// CHECK:   math.sqrt
-// CHECK:   %[[S:.*]] = arith.divf %cst
-// CHECK:   vector.broadcast
-// CHECK:   vector.load %[[W]][%c0]
-// CHECK:   vector.store %{{.*}}, %[[Y]][%[[R]], %c0] : memref<?x64xf32>, vector<16xf32>
-// CHECK:   vector.store %{{.*}}, %[[Y]][%[[R]], %c48]
-// CHECK: }
-// CHECK: scf.for %[[LAST:.*]] = %[[GROUPED]] to %[[ROWS]] step %c1 {
-// CHECK:   vector.load %[[X]][%[[LAST]], %c0]
-// CHECK:   vector.store %{{.*}}, %[[Y]][%[[LAST]], %c48]
-// CHECK: }
-// CHECK-NOT: scf.for
+// CHECK:   %[[S1:.*]] = vector.broadcast
+// CHECK:   %[[END:.*]] = arith.addi %[[ROWS]], %c2
+// CHECK:   scf.for %[[I:.*]] = %c2 to %[[END]] step %c1 iter_args(%[[BEHIND:.*]] = %[[S0]], %[[NEXT:.*]] = %[[S1]])
+// CHECK:     %[[R:.*]] = arith.minui %[[I]], %[[LAST]]
+// CHECK:     vector.load %[[X]][%[[R]], %c0]
+// CHECK:     vector.reduction
+// CHECK:     %[[S:.*]] = vector.broadcast
+// CHECK:     %[[DONE:.*]] = arith.subi %[[I]], %c2
+// CHECK:     %[[V:.*]] = vector.load %[[X]][%[[DONE]], %c0]
+// CHECK:     %[[SCALED:.*]] = arith.mulf %[[V]], %[[BEHIND]]
+// CHECK:     %[[WV:.*]] = vector.load %[[W]][%c0]
+// CHECK:     %[[OUT:.*]] = arith.mulf %[[SCALED]], %[[WV]]
+// CHECK:     vector.store %[[OUT]], %[[Y]][%[[DONE]], %c0] : memref<?x64xf32>, vector<16xf32>
+// CHECK:     vector.store %{{.*}}, %[[Y]][%[[DONE]], %c48]
+// CHECK:     scf.yield %[[NEXT]], %[[S]]
 func.func @f32_rows(%x: memref<?x64xf32>, %w: memref<64xf32>, %y: memref<?x64xf32>) {
   rms.norm ins(%x, %w : memref<?x64xf32>, memref<64xf32>) outs(%y : memref<?x64xf32>) epsilon(1.0e-05)
   return
@@ -43,18 +44,18 @@ func.func @f32_rows(%x: memref<?x64xf32>, %w: memref<64xf32>, %y: memref<?x64xf3
 // -----
 
 // A length that is not a multiple of the vector: the last vector masked
-// (33 = 2 x 16 + 1). Ten static rows: one group of eight (a single
-// iteration, folded away), then a loop over the last two.
+// (33 = 2 x 16 + 1). Ten static rows: no test for rows, static bounds.
 
 // CHECK-LABEL: func @f16_tail
 // CHECK: %[[TAIL:.*]] = vector.constant_mask [1] : vector<16xi1>
-// CHECK-NOT: scf.for
+// CHECK-NOT: scf.if
 // CHECK: vector.maskedload %{{.*}}[%c0, %c32], %[[TAIL]]
 // CHECK: arith.extf
-// CHECK: vector.maskedstore %{{.*}}[%c0, %c32], %[[TAIL]]
-// CHECK: vector.maskedload %{{.*}}[%c7, %c32], %[[TAIL]]
-// CHECK: scf.for %[[R:.*]] = %c8 to %c10 step %c1 {
-// CHECK:   vector.maskedstore %{{.*}}[%[[R]], %c32], %[[TAIL]]
+// CHECK: scf.for %[[I:.*]] = %c2 to %c12 step %c1
+// CHECK:   %[[R:.*]] = arith.minui %[[I]], %c9
+// CHECK:   vector.maskedload %{{.*}}[%[[R]], %c32], %[[TAIL]]
+// CHECK:   %[[DONE:.*]] = arith.subi %[[I]], %c2
+// CHECK:   vector.maskedstore %{{.*}}[%[[DONE]], %c32], %[[TAIL]]
 func.func @f16_tail(%x: memref<10x33xf16>, %y: memref<10x33xf16>) {
   rms.norm ins(%x : memref<10x33xf16>) outs(%y : memref<10x33xf16>) epsilon(1.0e-05)
   return
@@ -68,16 +69,18 @@ func.func @f16_tail(%x: memref<10x33xf16>, %y: memref<10x33xf16>) {
 
 // CHECK-LABEL: func @bf16_head
 // CHECK: %[[WIDE:.*]] = memref.alloc() {alignment = 64 : i64} : memref<128xf32>
-// CHECK: scf.for %[[R:.*]] = %c0 to %{{.*}} step %c8 {
+// CHECK: scf.for %[[I:.*]] = %c2 to %{{.*}} step %c1
+// CHECK:   %[[R:.*]] = arith.minui %[[I]]
 // CHECK:   %[[RAW:.*]] = vector.load %{{.*}}[%[[R]], %c0] : memref<?x128xbf16>, vector<32xbf16>
 // CHECK:   %[[WORDS:.*]] = vector.bitcast %[[RAW]] : vector<32xbf16> to vector<16xi32>
 // CHECK:   arith.shli %[[WORDS]]
 // CHECK:   arith.andi %[[WORDS]]
 // CHECK:   vector.load %{{.*}}[%[[R]], %c96] : memref<?x128xbf16>, vector<32xbf16>
 // CHECK:   vector.reduction
+// CHECK:   %[[DONE:.*]] = arith.subi %[[I]], %c2
 // CHECK:   vector.load %[[WIDE]][%c0]
 // CHECK:   llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"
-// CHECK:   vector.store %{{.*}}, %{{.*}}[%[[R]], %c0] : memref<?x128xbf16>, vector<32xbf16>
+// CHECK:   vector.store %{{.*}}, %{{.*}}[%[[DONE]], %c0] : memref<?x128xbf16>, vector<32xbf16>
 func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x128xbf16>) {
   rms.norm ins(%x, %w : memref<?x128xbf16>, memref<128xbf16>) outs(%y : memref<?x128xbf16>) epsilon(1.0e-05)
   return
@@ -89,11 +92,12 @@ func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x
 // long rows: the unrolled part from a cache line of the row, in blocks.
 
 // CHECK-LABEL: func @long_rows
-// CHECK-NOT: step %c8
 // CHECK: memref.extract_aligned_pointer_as_index
+// CHECK-NOT: arith.minui %{{.*}}, %c1 :
+// CHECK: scf.for {{.*}} step %c64
 // CHECK-LABEL: func @dynamic_rows
-// CHECK-NOT: step %c8
 // CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.for {{.*}} step %c64
 func.func @long_rows(%x: memref<?x128xf32>, %y: memref<?x128xf32>) {
   rms.norm ins(%x : memref<?x128xf32>) outs(%y : memref<?x128xf32>) epsilon(1.0e-05)
   return

@@ -151,8 +151,8 @@ static bool hasUnitInnerStride(MemRefType type) {
 static constexpr int64_t kLineBytes = 64;
 /// Parts of a row whose streaming stores are interleaved.
 static constexpr int64_t kStreamedParts = 4;
-/// Short rows summed, then scaled, together (see emitShortRows).
-static constexpr int64_t kShortRowGroup = 8;
+/// How many rows ahead of the one it scales a short row is summed (see
+/// emitShortRows).
 static constexpr int64_t kShortRowLag = 2;
 
 namespace {
@@ -360,7 +360,7 @@ private:
                     int64_t sliceElements);
   /// The static row length if rows are short (see emitShortRows), else 0.
   int64_t shortRowLength();
-  void emitShortRows(ArrayRef<SmallVector<Value>> rows, int64_t length);
+  void emitShortRows(ValueRange outerIndices, int64_t length);
   void emitStreamingFence();
   void emitShapeChecks();
   void widenWeights();
@@ -1201,11 +1201,10 @@ int64_t RowEmitter::shortRowLength() {
 /// head and tail loops, the blocks of the compensated sum. Here each row is
 /// its vectors, unrolled in full (the last one masked where the length is
 /// not a multiple of the vector), summed into two accumulators (a few
-/// hundred elements need no compensation), and `rows` (kShortRowGroup at a
-/// time) are summed one after the other, then scaled, so that their sums,
-/// square roots and divisions overlap.
-void RowEmitter::emitShortRows(ArrayRef<SmallVector<Value>> rows,
-                               int64_t length) {
+/// hundred elements need no compensation), and each row is summed
+/// kShortRowLag rows ahead of its scaling, so that the sums, square roots
+/// and divisions of neighbouring rows overlap.
+void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   int64_t vectors = llvm::divideCeil(length, lanes);
   int64_t full = length / lanes;
   Value tailMask;
@@ -1235,11 +1234,11 @@ void RowEmitter::emitShortRows(ArrayRef<SmallVector<Value>> rows,
         b, vector::CombiningKind::ADD,
         arith::AddFOp::create(b, accs[0], accs[1]),
         arith::FastMathFlags::reassoc);
-    return scaleOf(sum);
+    return vector::BroadcastOp::create(b, accVecType, scaleOf(sum))
+        .getResult();
   };
   int64_t group = storeGroup(/*nontemporal=*/false);
-  auto scaleRow = [&](ArrayRef<Value> row, Value scale) {
-    Value scaleVector = vector::BroadcastOp::create(b, accVecType, scale);
+  auto scaleRow = [&](ArrayRef<Value> row, Value scaleVector) {
     for (int64_t v = 0; v < vectors;) {
       int64_t count = v + group <= full ? group : 1;
       storeScaled(row, index(v * lanes), maskOf(v), scaleVector,
@@ -1247,55 +1246,58 @@ void RowEmitter::emitShortRows(ArrayRef<SmallVector<Value>> rows,
       v += count;
     }
   };
-  // Row i is summed before row i - kShortRowLag is scaled.
-  SmallVector<Value> scales;
-  int64_t count = rows.size();
-  for (int64_t i = 0; i < count + kShortRowLag; ++i) {
-    if (i < count)
-      scales.push_back(scaleOfRow(rows[i]));
-    if (i >= kShortRowLag)
-      scaleRow(rows[i - kShortRowLag], scales[i - kShortRowLag]);
+  int64_t rank = op.getInputType().getRank();
+  if (rank == 1)
+    return scaleRow({}, scaleOfRow({}));
+
+  // Rows [0, kShortRowLag) are summed first; then iteration i sums row i
+  // and scales row i - kShortRowLag, whose scale it carries. The last
+  // iterations sum the last row again (their sums are not used): one body.
+  auto rowAt = [&](Value row) {
+    SmallVector<Value> result(outerIndices);
+    result.push_back(row);
+    return result;
+  };
+  Value rows = memref::DimOp::create(b, op.getInput(), rank - 2);
+  Value lastRow = arith::SubIOp::create(b, rows, index(1));
+  auto pipeline = [&] {
+    SmallVector<Value> scales;
+    for (int64_t i = 0; i < kShortRowLag; ++i)
+      scales.push_back(
+          scaleOfRow(rowAt(arith::MinUIOp::create(b, index(i), lastRow))));
+    scf::ForOp::create(
+        b, index(kShortRowLag),
+        arith::AddIOp::create(b, rows, index(kShortRowLag)), index(1), scales,
+        [&](OpBuilder &, Location, Value i, ValueRange carried) {
+          Value next =
+              scaleOfRow(rowAt(arith::MinUIOp::create(b, i, lastRow)));
+          scaleRow(rowAt(arith::SubIOp::create(b, i, index(kShortRowLag))),
+                   carried.front());
+          SmallVector<Value> yielded(carried.drop_front());
+          yielded.push_back(next);
+          scf::YieldOp::create(b, yielded);
+        });
+  };
+  int64_t staticRows = op.getInputType().getDimSize(rank - 2);
+  if (!ShapedType::isDynamic(staticRows)) {
+    if (staticRows > 0)
+      pipeline();
+    return;
   }
+  Value any =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
+  scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
+    pipeline();
+    scf::YieldOp::create(b);
+  });
 }
 
 void RowEmitter::emitRows(ValueRange outerIndices) {
   int64_t rank = op.getInputType().getRank();
   int64_t sliceElements = 0;
   int64_t slices = sliceCount(sliceElements);
-  if (int64_t length = shortRowLength()) {
-    if (rank == 1)
-      return emitShortRows({SmallVector<Value>()}, length);
-    // Groups of kShortRowGroup rows, then the rows left one at a time
-    // (loops that a static row count leaves empty are not emitted).
-    int64_t staticRows = op.getInputType().getDimSize(rank - 2);
-    bool dynamicRows = ShapedType::isDynamic(staticRows);
-    Value rows = memref::DimOp::create(b, op.getInput(), rank - 2);
-    Value grouped = arith::SubIOp::create(
-        b, rows, arith::RemUIOp::create(b, rows, index(kShortRowGroup)));
-    auto rowsFrom = [&](Value first, int64_t count) {
-      SmallVector<SmallVector<Value>> group;
-      for (int64_t i = 0; i < count; ++i) {
-        group.emplace_back(outerIndices);
-        group.back().push_back(
-            i ? arith::AddIOp::create(b, first, index(i)).getResult() : first);
-      }
-      return group;
-    };
-    if (dynamicRows || staticRows >= kShortRowGroup)
-      scf::ForOp::create(
-          b, index(0), grouped, index(kShortRowGroup), ValueRange{},
-          [&](OpBuilder &, Location, Value row, ValueRange) {
-            emitShortRows(rowsFrom(row, kShortRowGroup), length);
-            scf::YieldOp::create(b);
-          });
-    if (dynamicRows || staticRows % kShortRowGroup)
-      scf::ForOp::create(b, grouped, rows, index(1), ValueRange{},
-                         [&](OpBuilder &, Location, Value row, ValueRange) {
-                           emitShortRows(rowsFrom(row, 1), length);
-                           scf::YieldOp::create(b);
-                         });
-    return;
-  }
+  if (int64_t length = shortRowLength())
+    return emitShortRows(outerIndices, length);
   if (rank == 1) {
     if (slices)
       return emitSplitRow({}, slices, sliceElements);

@@ -153,9 +153,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     Rows of a static length shorter than 512 bytes (64 f32, 128 f16 or
     bf16: the heads of a QK-norm) are emitted whole instead: each row its
     vectors unrolled in full (the last one masked where needed), summed
-    into two accumulators without blocks, eight rows at a time with row i
-    summed before row i - 2 is scaled, so that the per-row sums, square
-    roots and divisions of neighbouring rows overlap.
+    into two accumulators without blocks, in one loop whose iteration i
+    sums row i and scales row i - 2 (with the scale it carries), so that
+    the per-row sums, square roots and divisions of neighbouring rows
+    overlap.
 
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) in rows of at least 512 bytes
