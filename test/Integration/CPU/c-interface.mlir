@@ -22,6 +22,7 @@
 // CHECK: norm_in_place: max relative error {{.*}} (ok)
 // CHECK: norm_row_in_place: max relative error {{.*}} (ok)
 // CHECK: norm_f16_in_place: max ulp distance {{[01]}} (ok)
+// CHECK: norm_short_in_place: max relative error {{.*}} (ok)
 
 func.func @norm(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
   %c0 = arith.constant 0 : index
@@ -67,7 +68,7 @@ func.func @norm_f64_row(%x: tensor<4099xf64>) -> tensor<4099xf64> {
 // In place, the output the input itself: rows streamed out and fused (each
 // row scaled in the sweep that sums the next), a row of 2^20 split into
 // slices (all summed before any is scaled), f16 rows that keep their
-// products.
+// products, short rows (each summed two rows ahead of its scaling).
 func.func @norm_in_place(%x: memref<?x?xf32>, %w: memref<?xf32>) {
   rms.norm ins(%x, %w : memref<?x?xf32>, memref<?xf32>) outs(%x : memref<?x?xf32>) epsilon(1.0e-05)
   return
@@ -80,5 +81,10 @@ func.func @norm_row_in_place(%x: memref<1048576xf32>) {
 
 func.func @norm_f16_in_place(%x: memref<64x4096xf16>, %w: memref<4096xf16>) {
   rms.norm ins(%x, %w : memref<64x4096xf16>, memref<4096xf16>) outs(%x : memref<64x4096xf16>) epsilon(1.0e-05)
+  return
+}
+
+func.func @norm_short_in_place(%x: memref<37x64xf32>, %w: memref<64xf32>) {
+  rms.norm ins(%x, %w : memref<37x64xf32>, memref<64xf32>) outs(%x : memref<37x64xf32>) epsilon(1.0e-05)
   return
 }

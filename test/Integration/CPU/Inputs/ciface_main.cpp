@@ -39,12 +39,14 @@ void _mlir_ciface_norm_bf16(StridedMemRefType<uint16_t, 2> *result,
 void _mlir_ciface_norm_f64_row(StridedMemRefType<double, 1> *result,
                                StridedMemRefType<double, 1> *x);
 // The output is the input (memref<?x?xf32>, memref<1048576xf32>,
-// memref<64x4096xf16>).
+// memref<64x4096xf16>, memref<37x64xf32>).
 void _mlir_ciface_norm_in_place(StridedMemRefType<float, 2> *x,
                                 StridedMemRefType<float, 1> *w);
 void _mlir_ciface_norm_row_in_place(StridedMemRefType<float, 1> *x);
 void _mlir_ciface_norm_f16_in_place(StridedMemRefType<uint16_t, 2> *x,
                                     StridedMemRefType<uint16_t, 1> *w);
+void _mlir_ciface_norm_short_in_place(StridedMemRefType<float, 2> *x,
+                                      StridedMemRefType<float, 1> *w);
 }
 
 /// The bits of `value` as a `To` of the same size.
@@ -245,8 +247,8 @@ int main() {
   ok = ok && dShape && dErr <= 1e-14;
 
   // In place: 300 rows of 4096 f32 (4.7 MiB, streamed out), a row of 2^20
-  // (split), 64 rows of 4096 f16; each against the float64 reference of a
-  // copy of its input.
+  // (split), 64 rows of 4096 f16, 37 short rows of 64 f32 (the first 64
+  // weights); each against the float64 reference of a copy of its input.
   auto inPlace = [&](const char *name, std::vector<float> &values,
                      const float *weight, int64_t rowCount, int64_t size,
                      auto call) {
@@ -289,5 +291,11 @@ int main() {
   std::printf("norm_f16_in_place: max ulp distance %lld (%s)\n",
               (long long)hUlp, hUlp <= 1 ? "ok" : "TOO LARGE");
   ok = ok && hUlp <= 1;
+  std::vector<float> shortRows(37 * 64);
+  auto sd = rms::makeContiguousMemRef<2>(shortRows.data(), {37, 64});
+  auto w64d = rms::makeContiguousMemRef<1>(w4096.data(), {64});
+  ok = inPlace("norm_short_in_place", shortRows, w4096.data(), 37, 64,
+               [&] { _mlir_ciface_norm_short_in_place(&sd, &w64d); }) &&
+       ok;
   return ok ? 0 : 1;
 }
