@@ -1,6 +1,7 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 avx512-bf16=1" -canonicalize -cse -split-input-file | FileCheck %s
 
-// Rows of a static length shorter than a streamed row (512 bytes) are
+// Rows of a static length shorter than a streamed row (512 bytes; 1 KiB for
+// f16 and bf16, bound by their conversions rather than by stores) are
 // emitted whole: each row its vectors unrolled in full, with no alignment
 // head, no blocks and no compensated sum. Rows 0 and 1 are summed first;
 // then iteration i sums row i (the last row again past the end) and scales
@@ -88,8 +89,9 @@ func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x
 
 // -----
 
-// Rows of 512 bytes and more, and rows of a dynamic length, are swept as
-// long rows: the unrolled part from a cache line of the row, in blocks.
+// Rows of 512 bytes and more (1 KiB for 16-bit data), and rows of a dynamic
+// length, are swept as long rows: the unrolled part from a cache line of
+// the row, in blocks. A bf16 row of 512 bytes is short.
 
 // CHECK-LABEL: func @long_rows
 // CHECK: memref.extract_aligned_pointer_as_index
@@ -98,11 +100,26 @@ func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x
 // CHECK-LABEL: func @dynamic_rows
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.for {{.*}} step %c64
+// CHECK-LABEL: func @bf16_512_bytes
+// CHECK-NOT: memref.extract_aligned_pointer_as_index
+// CHECK: scf.for %[[I:.*]] = %c2 to %{{.*}} step %c1
+// CHECK:   vector.load %{{.*}}[%{{.*}}, %c224] : memref<?x256xbf16>, vector<32xbf16>
+// CHECK-LABEL: func @bf16_1024_bytes
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.for {{.*}} step %c64
 func.func @long_rows(%x: memref<?x128xf32>, %y: memref<?x128xf32>) {
   rms.norm ins(%x : memref<?x128xf32>) outs(%y : memref<?x128xf32>) epsilon(1.0e-05)
   return
 }
 func.func @dynamic_rows(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
   rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}
+func.func @bf16_512_bytes(%x: memref<?x256xbf16>, %y: memref<?x256xbf16>) {
+  rms.norm ins(%x : memref<?x256xbf16>) outs(%y : memref<?x256xbf16>) epsilon(1.0e-05)
+  return
+}
+func.func @bf16_1024_bytes(%x: memref<?x512xbf16>, %y: memref<?x512xbf16>) {
+  rms.norm ins(%x : memref<?x512xbf16>) outs(%y : memref<?x512xbf16>) epsilon(1.0e-05)
   return
 }
