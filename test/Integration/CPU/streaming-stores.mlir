@@ -6,7 +6,8 @@
 // bf16 vectors (and folds a bitcast to integers into it), so rms-vectorize
 // stores 16-bit results as 32-bit words behind an empty inline asm: the
 // stores of the unrolled loops must come out as vmovnt*, a whole 64-byte
-// line each, and bf16 pairs are rounded by one vcvtne2ps2bf16.
+// line each, and bf16 pairs are rounded by one vcvtne2ps2bf16. (16-bit rows
+// of 1 KiB: shorter ones are emitted whole, with ordinary stores.)
 
 // With 128-bit vectors and an odd unroll, 16-bit results of one vector are
 // 8 bytes, less than a register: they are stored as they are (no inline asm,
@@ -33,11 +34,11 @@ func.func @norm_f32(%x: memref<64x256xf32>, %w: memref<256xf32>, %y: memref<64x2
   rms.norm ins(%x, %w : memref<64x256xf32>, memref<256xf32>) outs(%y : memref<64x256xf32>) epsilon(1.0e-05)
   return
 }
-func.func @norm_f16(%x: memref<64x256xf16>, %w: memref<256xf16>, %y: memref<64x256xf16>) {
-  rms.norm ins(%x, %w : memref<64x256xf16>, memref<256xf16>) outs(%y : memref<64x256xf16>) epsilon(1.0e-05)
+func.func @norm_f16(%x: memref<64x512xf16>, %w: memref<512xf16>, %y: memref<64x512xf16>) {
+  rms.norm ins(%x, %w : memref<64x512xf16>, memref<512xf16>) outs(%y : memref<64x512xf16>) epsilon(1.0e-05)
   return
 }
-func.func @norm_bf16(%x: memref<64x256xbf16>, %w: memref<256xbf16>, %y: memref<64x256xbf16>) {
-  rms.norm ins(%x, %w : memref<64x256xbf16>, memref<256xbf16>) outs(%y : memref<64x256xbf16>) epsilon(1.0e-05)
+func.func @norm_bf16(%x: memref<64x512xbf16>, %w: memref<512xbf16>, %y: memref<64x512xbf16>) {
+  rms.norm ins(%x, %w : memref<64x512xbf16>, memref<512xbf16>) outs(%y : memref<64x512xbf16>) epsilon(1.0e-05)
   return
 }
