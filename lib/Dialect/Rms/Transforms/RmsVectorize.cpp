@@ -1201,14 +1201,14 @@ int64_t RowEmitter::shortRowLength() {
 }
 
 /// Rows of a static length shorter than a streamed row (512 bytes: 64 f32;
-/// 1 KiB for 16-bit data, 256 f16 of a QK-norm head) spend most of their time, swept like long rows,
-/// on what long rows amortize: the alignment of the unrolled part, masked
-/// head and tail loops, the blocks of the compensated sum. Here each row is
-/// its vectors, unrolled in full (the last one masked where the length is
-/// not a multiple of the vector), summed into two accumulators (a few
-/// hundred elements need no compensation), and each row is summed
-/// kShortRowLag rows ahead of its scaling, so that the sums, square roots
-/// and divisions of neighbouring rows overlap.
+/// 1 KiB for 16-bit data, 256 f16 of a QK-norm head) spend most of their
+/// time, swept like long rows, on what long rows amortize: the alignment of
+/// the unrolled part, masked head and tail loops, the blocks of the
+/// compensated sum. Here each row is its vectors, unrolled in full (the
+/// last one masked where the length is not a multiple of the vector),
+/// summed into two accumulators (a few hundred elements need no
+/// compensation), kShortRowLag rows ahead of its scaling, so that the sums,
+/// square roots and divisions of neighbouring rows overlap.
 void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   int64_t vectors = llvm::divideCeil(length, lanes);
   int64_t full = length / lanes;
