@@ -1,4 +1,4 @@
-// RUN: rms-opt %s -rms-vectorize="vector-bits=512 avx512-bf16=1" -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 avx512-bf16=1 nontemporal-bytes=65536" -canonicalize -cse -split-input-file | FileCheck %s
 
 // Rows of a static length shorter than a streamed row (512 bytes; 1 KiB for
 // f16 and bf16, bound by their conversions rather than by stores) are
@@ -89,14 +89,19 @@ func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x
 
 // -----
 
-// Rows of 512 bytes and more (1 KiB for 16-bit data), and rows of a dynamic
-// length, are swept as long rows: the unrolled part from a cache line of
-// the row, in blocks. A bf16 row of 512 bytes is short.
+// Rows of 1 KiB and more, and rows of a dynamic length, are swept as long
+// rows: the unrolled part from a cache line of the row, in blocks. f32 rows
+// of 512 bytes to 1 KiB are long where the output is streamed (here its
+// size is only known at run time: both, chosen by it), short where it stays
+// in cache; bf16 rows under 1 KiB are short.
 
 // CHECK-LABEL: func @long_rows
-// CHECK: memref.extract_aligned_pointer_as_index
-// CHECK-NOT: arith.minui %{{.*}}, %c1 :
-// CHECK: scf.for {{.*}} step %c64
+// CHECK: %[[STREAM:.*]] = arith.cmpi uge
+// CHECK: scf.if %[[STREAM]] {
+// CHECK:   scf.for {{.*}} step %c64
+// CHECK:   vector.store {{.*}} nontemporal = true
+// CHECK: } else {
+// CHECK:   scf.for %{{.*}} = %c2 to %{{.*}} step %c1 iter_args
 // CHECK-LABEL: func @dynamic_rows
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.for {{.*}} step %c64
@@ -107,6 +112,9 @@ func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x
 // CHECK-LABEL: func @bf16_1024_bytes
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.for {{.*}} step %c64
+// CHECK-LABEL: func @long_rows_in_cache
+// CHECK-NOT: scf.if
+// CHECK: scf.for %{{.*}} = %c2 to %c18 step %c1 iter_args
 func.func @long_rows(%x: memref<?x128xf32>, %y: memref<?x128xf32>) {
   rms.norm ins(%x : memref<?x128xf32>) outs(%y : memref<?x128xf32>) epsilon(1.0e-05)
   return
@@ -121,5 +129,9 @@ func.func @bf16_512_bytes(%x: memref<?x256xbf16>, %y: memref<?x256xbf16>) {
 }
 func.func @bf16_1024_bytes(%x: memref<?x512xbf16>, %y: memref<?x512xbf16>) {
   rms.norm ins(%x : memref<?x512xbf16>) outs(%y : memref<?x512xbf16>) epsilon(1.0e-05)
+  return
+}
+func.func @long_rows_in_cache(%x: memref<16x128xf32>, %y: memref<16x128xf32>) {
+  rms.norm ins(%x : memref<16x128xf32>) outs(%y : memref<16x128xf32>) epsilon(1.0e-05)
   return
 }

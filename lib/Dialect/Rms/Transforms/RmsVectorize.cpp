@@ -358,9 +358,11 @@ private:
   Value runtimeThreadCount();
   void emitSplitRow(ValueRange rowIndices, int64_t slices,
                     int64_t sliceElements);
-  /// The static row length if rows are short (see emitShortRows), else 0.
+  /// The static row length if rows may be short (under 1 KiB, see
+  /// emitRows and emitShortRows), else 0.
   int64_t shortRowLength();
   void emitShortRows(ValueRange outerIndices, int64_t length);
+  void emitLongRows(ValueRange outerIndices);
   void emitStreamingFence();
   void emitShapeChecks();
   void widenWeights();
@@ -1189,13 +1191,8 @@ int64_t RowEmitter::sliceCount(int64_t &sliceElements) {
 
 int64_t RowEmitter::shortRowLength() {
   int64_t n = op.getInputType().getShape().back();
-  // 16-bit rows of up to 1 KiB too: they are bound by their conversions,
-  // not by streaming stores (32768x256 bf16: 0.92 of the copy bandwidth
-  // whole, 0.82 swept with streaming stores, at one thread; 65536x128 f32
-  // rows ran at 0.85 whole, 1.4 streamed).
-  int64_t limit = elementBytes == 2 ? 2 * kMinStreamedRowBytes
-                                    : kMinStreamedRowBytes;
-  if (ShapedType::isDynamic(n) || n == 0 || n * elementBytes >= limit)
+  if (ShapedType::isDynamic(n) || n == 0 ||
+      n * elementBytes >= 2 * kMinStreamedRowBytes)
     return 0;
   return n;
 }
@@ -1298,11 +1295,36 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
 }
 
 void RowEmitter::emitRows(ValueRange outerIndices) {
+  int64_t length = shortRowLength();
+  if (!length)
+    return emitLongRows(outerIndices);
+  if (elementBytes == 2 || length * elementBytes < kMinStreamedRowBytes)
+    return emitShortRows(outerIndices, length);
+  // f32 and f64 rows of 512 bytes to 1 KiB are short where the output stays
+  // in cache and long, with streaming stores, where it is streamed
+  // (2048x128 f32 whole: 1.2-1.5x as fast; 65536x128 f32: 0.85 of the copy
+  // bandwidth whole, 1.4 streamed).
+  std::optional<int64_t> known =
+      streamOutput ? getConstantIntValue(streamOutput) : std::optional<int64_t>(0);
+  if (known)
+    return *known ? emitLongRows(outerIndices)
+                  : emitShortRows(outerIndices, length);
+  scf::IfOp::create(
+      b, streamOutput,
+      [&](OpBuilder &, Location) {
+        emitLongRows(outerIndices);
+        scf::YieldOp::create(b);
+      },
+      [&](OpBuilder &, Location) {
+        emitShortRows(outerIndices, length);
+        scf::YieldOp::create(b);
+      });
+}
+
+void RowEmitter::emitLongRows(ValueRange outerIndices) {
   int64_t rank = op.getInputType().getRank();
   int64_t sliceElements = 0;
   int64_t slices = sliceCount(sliceElements);
-  if (int64_t length = shortRowLength())
-    return emitShortRows(outerIndices, length);
   if (rank == 1) {
     if (slices)
       return emitSplitRow({}, slices, sliceElements);

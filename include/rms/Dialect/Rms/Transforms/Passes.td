@@ -151,8 +151,8 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     the input.
 
     Rows of a static length shorter than 512 bytes, or 1 KiB for f16 and
-    bf16 (64 f32, 256 f16 or bf16: the heads of a QK-norm) are emitted whole
-    instead: each row its
+    bf16 and for outputs that are not streamed (64 f32, 256 f16 or bf16:
+    the heads of a QK-norm) are emitted whole instead: each row its
     vectors unrolled in full (the last one masked where needed), summed
     into two accumulators without blocks, in one loop whose iteration i
     sums row i and scales row i - 2 (with the scale it carries), so that
