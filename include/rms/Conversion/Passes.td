@@ -218,7 +218,7 @@ def ConvertToLLVM : Pass<"rms-convert-to-llvm", "::mlir::ModuleOp"> {
 
     The vector operations that `rms-vectorize` emits (1-D loads, stores,
     masked loads and stores, `fma`, `reduction`, `bitcast`, `broadcast` of
-    a scalar, `shuffle`, `create_mask`) convert directly, masks
+    a scalar, `shuffle`, `interleave`, `create_mask`) convert directly, masks
     materialized as in `convert-vector-to-llvm`. Where the module holds other vector code, the
     pass first runs `convert-vector-to-llvm` (with the same two options) on
     every function, which lowers it progressively before converting it.

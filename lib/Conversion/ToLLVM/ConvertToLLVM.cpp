@@ -52,9 +52,9 @@ static bool convertsDirectly(Operation *op) {
     if (isa<VectorType>(broadcast.getSourceType()))
       return false;
   if (!isa<vector::BitCastOp, vector::BroadcastOp, vector::CreateMaskOp,
-           vector::FMAOp, vector::LoadOp, vector::MaskedLoadOp,
-           vector::MaskedStoreOp, vector::ReductionOp, vector::ShuffleOp,
-           vector::StoreOp>(op))
+           vector::FMAOp, vector::InterleaveOp, vector::LoadOp,
+           vector::MaskedLoadOp, vector::MaskedStoreOp, vector::ReductionOp,
+           vector::ShuffleOp, vector::StoreOp>(op))
     return false;
   auto oneDimensional = [](Type type) {
     auto vectorType = dyn_cast<VectorType>(type);

@@ -65,11 +65,21 @@ func.func @f16_tail(%x: memref<10x33xf16>, %y: memref<10x33xf16>) {
 // -----
 
 // bf16 (a QK-norm head of 128): two vectors at a time are summed from one
-// load of 32 bf16 as words (a shift and a mask), and scaled two vectors at
-// a time (vcvtne2ps2bf16). 16-bit weights are widened once.
+// load of 32 bf16 as words (a shift and a mask: the even and the odd
+// positions), and scaled the same way against weights widened once and
+// split alike, then rounded by one vcvtne2ps2bf16 (the even positions'
+// bf16 in the low half) and interleaved back by one shuffle.
 
 // CHECK-LABEL: func @bf16_head
 // CHECK: %[[WIDE:.*]] = memref.alloc() {alignment = 64 : i64} : memref<128xf32>
+// CHECK: vector.maskedstore %[[WIDE]]
+// CHECK: %[[WW:.*]] = vector.bitcast %{{.*}} : vector<32xbf16> to vector<16xi32>
+// CHECK: %[[WEVEN:.*]] = arith.shli %[[WW]]
+// CHECK: %[[WODD:.*]] = arith.andi %[[WW]]
+// CHECK: %[[WE:.*]] = arith.bitcast %[[WEVEN]]
+// CHECK: %[[WO:.*]] = arith.bitcast %[[WODD]]
+// CHECK: vector.store %[[WE]], %[[WIDE]][%c0] : memref<128xf32>, vector<16xf32>
+// CHECK: vector.store %[[WO]], %[[WIDE]][%c16] : memref<128xf32>, vector<16xf32>
 // CHECK: scf.for %[[I:.*]] = %c2 to %{{.*}} step %c1
 // CHECK:   %[[R:.*]] = arith.minui %[[I]]
 // CHECK:   %[[RAW:.*]] = vector.load %{{.*}}[%[[R]], %c0] : memref<?x128xbf16>, vector<32xbf16>
@@ -79,8 +89,11 @@ func.func @f16_tail(%x: memref<10x33xf16>, %y: memref<10x33xf16>) {
 // CHECK:   vector.load %{{.*}}[%[[R]], %c96] : memref<?x128xbf16>, vector<32xbf16>
 // CHECK:   vector.reduction
 // CHECK:   %[[DONE:.*]] = arith.subi %[[I]], %c2
+// CHECK:   vector.load %{{.*}}[%[[DONE]], %c0] : memref<?x128xbf16>, vector<32xbf16>
 // CHECK:   vector.load %[[WIDE]][%c0]
-// CHECK:   llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"
+// CHECK:   vector.load %[[WIDE]][%c16]
+// CHECK:   %[[HALVES:.*]] = llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"
+// CHECK:   vector.shuffle %[[HALVES]], %[[HALVES]] [0, 16, 1, 17, 2, 18
 // CHECK:   vector.store %{{.*}}, %{{.*}}[%[[DONE]], %c0] : memref<?x128xbf16>, vector<32xbf16>
 func.func @bf16_head(%x: memref<?x128xbf16>, %w: memref<128xbf16>, %y: memref<?x128xbf16>) {
   rms.norm ins(%x, %w : memref<?x128xbf16>, memref<128xbf16>) outs(%y : memref<?x128xbf16>) epsilon(1.0e-05)

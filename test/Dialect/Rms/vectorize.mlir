@@ -128,12 +128,16 @@ func.func @f64_rank3(%x: memref<2x3x33xf64>, %y: memref<2x3x33xf64>) {
 
 // -----
 
-// Subviews with unit innermost stride are vectorized in place.
+// Subviews with unit innermost stride are vectorized in place (short bf16
+// rows: two vectors at a time as words, their halves rounded and
+// interleaved back).
 
 // CHECK-LABEL: func @strided_rows
-// CHECK: vector.load %{{.*}} : memref<4x64xbf16, strided<[128, 1], offset: ?>>, vector<8xbf16>
-// CHECK: arith.extf %{{.*}} : vector<8xbf16> to vector<8xf32>
+// CHECK: vector.load %{{.*}} : memref<4x64xbf16, strided<[128, 1], offset: ?>>, vector<16xbf16>
+// CHECK: vector.bitcast %{{.*}} : vector<16xbf16> to vector<8xi32>
 // CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK: vector.interleave %{{.*}}, %{{.*}} : vector<8xbf16> -> vector<16xbf16>
+// CHECK: vector.store %{{.*}} : memref<4x64xbf16>, vector<16xbf16>
 func.func @strided_rows(%x: memref<4x64xbf16, strided<[128, 1], offset: ?>>, %w: memref<64xbf16>, %y: memref<4x64xbf16>) {
   rms.norm ins(%x, %w : memref<4x64xbf16, strided<[128, 1], offset: ?>>, memref<64xbf16>) outs(%y : memref<4x64xbf16>) epsilon(1.0e-05)
   return

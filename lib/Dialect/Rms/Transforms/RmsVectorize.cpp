@@ -325,6 +325,12 @@ private:
   }
   /// One vector of the (one or two) narrowed vectors `narrowed`.
   Value joined(ArrayRef<Value> narrowed);
+  /// Whether a lane of the f32 vectors `parts` is subnormal (an i1).
+  Value anySubnormal(ArrayRef<Value> parts);
+  /// The f32 vectors `even` and `odd`, the elements at the even and at the
+  /// odd positions of 2 * `lanes` columns (see splitWords), rounded to bf16
+  /// and interleaved back into one vector of those columns.
+  Value narrowWords(Value even, Value odd);
   /// The f32 vector `value` rounded to bf16 (to nearest, ties to even) with
   /// integer operations, subnormal results included.
   Value roundToBF16(Value value);
@@ -394,6 +400,10 @@ private:
   /// Set by emitPrologue. `weights` is the weight operand, or for f16/bf16 a
   /// buffer holding it widened to f32 once for all rows.
   Value rowSize, streamOutput, weights;
+  /// Whether the widened weights hold each whole pair of vectors of bf16
+  /// short rows split as splitWords splits them: the even positions, then
+  /// the odd ones.
+  bool splitWeights = false;
   /// While fused f16 rows are emitted (`keepsProducts`): an f32 row holding
   /// x * w of the row to be scaled next, written by the sweep that sums
   /// that row, so that scaling it reads an f32 instead of widening x again
@@ -572,6 +582,18 @@ void RowEmitter::widenWeights() {
         vector::MaskedStoreOp::create(b, buffer, column, mask, w);
         scf::YieldOp::create(b);
       });
+  // Short bf16 rows are scaled as words, a pair of vectors at a time: their
+  // weights are laid out the same way (the rest as it is).
+  int64_t length = shortRowLength();
+  if (elementType.isBF16() && accType.isF32() && length) {
+    for (int64_t column = 0; column + 2 * lanes <= length;
+         column += 2 * lanes) {
+      auto [even, odd] = splitWords(loadWords(weights, {index(column)}));
+      vector::StoreOp::create(b, even, buffer, index(column));
+      vector::StoreOp::create(b, odd, buffer, index(column + lanes));
+    }
+    splitWeights = true;
+  }
   weights = buffer;
 }
 
@@ -790,10 +812,24 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
     return rounded;
   // Both instructions treat f32 subnormals as zero: results below 2^-126
   // come out as zeros of their sign. Where a lane is an f32 subnormal, the
-  // group is rounded again with integer operations, off the common path: a
-  // class test of each vector (`vfpclassps`) and a branch per group.
-  // (`llvm.is.fpclass` becomes four integer operations per vector; so does
-  // the test without AVX512-DQ: |bits| - 1 < 0x7FFFFF, unsigned.)
+  // group is rounded again with integer operations, off the common path.
+  return scf::IfOp::create(
+             b, anySubnormal(parts),
+             [&](OpBuilder &, Location) {
+               scf::YieldOp::create(
+                   b, joined(llvm::map_to_vector(parts, [&](Value part) {
+                     return roundToBF16(part);
+                   })));
+             },
+             [&](OpBuilder &, Location) { scf::YieldOp::create(b, rounded); })
+      .getResult(0);
+}
+
+/// Whether a lane of the f32 vectors `parts` is subnormal: a class test of
+/// each vector (`vfpclassps`) and a reduction, for a branch per group.
+/// (`llvm.is.fpclass` becomes four integer operations per vector; so does
+/// the test without AVX512-DQ: |bits| - 1 < 0x7FFFFF, unsigned.)
+Value RowEmitter::anySubnormal(ArrayRef<Value> parts) {
   auto isSubnormalLane = [&](Value part) -> Value {
     if (hostIsX86() && hostHasFeature("avx512dq"))
       return LLVM::CallIntrinsicOp::create(
@@ -812,23 +848,60 @@ Value RowEmitter::narrow(ArrayRef<Value> parts) {
         b, arith::CmpIPredicate::ult,
         arith::SubIOp::create(b, magnitude, splatI32(1)), splatI32(0x7FFFFF));
   };
-  Value anySubnormal;
+  Value lanesSubnormal;
   for (Value part : parts) {
     Value isSubnormal = isSubnormalLane(part);
-    anySubnormal = anySubnormal
-                       ? arith::OrIOp::create(b, anySubnormal, isSubnormal)
-                             .getResult()
-                       : isSubnormal;
+    lanesSubnormal = lanesSubnormal ? arith::OrIOp::create(b, lanesSubnormal,
+                                                           isSubnormal)
+                                          .getResult()
+                                    : isSubnormal;
   }
-  Value any = vector::ReductionOp::create(b, vector::CombiningKind::OR,
-                                          anySubnormal);
+  return vector::ReductionOp::create(b, vector::CombiningKind::OR,
+                                     lanesSubnormal);
+}
+
+Value RowEmitter::narrowWords(Value even, Value odd) {
+  auto pairType = VectorType::get({2 * lanes}, elementType);
+  // With integer operations: the bf16 of `even` in the low half of each
+  // word, that of `odd` in the high half.
+  auto integerWords = [&]() -> Value {
+    Value low =
+        arith::ShRUIOp::create(b, roundedBF16Bits(b, even), splatI32(16));
+    Value high = arith::AndIOp::create(
+        b, roundedBF16Bits(b, odd),
+        splatI32(static_cast<int32_t>(0xFFFF0000u)));
+    return vector::BitCastOp::create(b, pairType,
+                                     arith::OrIOp::create(b, low, high));
+  };
+  if (opts.avx512BF16 <= 0)
+    return integerWords();
+  // With AVX512-BF16 (as `narrow`): vcvtne2ps2bf16 gives the bf16 of `even`
+  // in the low half and those of `odd` in the high half (its first
+  // operand), or each is truncated; one shuffle (vpermw) interleaves them.
+  // Subnormal results as in `narrow`.
+  SmallVector<int64_t> interleave;
+  for (int64_t i = 0; i < lanes; ++i) {
+    interleave.push_back(i);
+    interleave.push_back(i + lanes);
+  }
+  Value rounded;
+  if (narrowsPairs()) {
+    Value halves =
+        LLVM::CallIntrinsicOp::create(
+            b, pairType,
+            b.getStringAttr("llvm.x86.avx512bf16.cvtne2ps2bf16.512"),
+            ValueRange{odd, even})
+            .getResult(0);
+    rounded = vector::ShuffleOp::create(b, halves, halves, interleave);
+  } else {
+    rounded = vector::ShuffleOp::create(
+        b, arith::TruncFOp::create(b, elemVecType, even),
+        arith::TruncFOp::create(b, elemVecType, odd), interleave);
+  }
   return scf::IfOp::create(
-             b, any,
+             b, anySubnormal({even, odd}),
              [&](OpBuilder &, Location) {
-               scf::YieldOp::create(
-                   b, joined(llvm::map_to_vector(parts, [&](Value part) {
-                     return roundToBF16(part);
-                   })));
+               scf::YieldOp::create(b, integerWords());
              },
              [&](OpBuilder &, Location) { scf::YieldOp::create(b, rounded); })
       .getResult(0);
@@ -1240,8 +1313,26 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
         .getResult();
   };
   int64_t group = storeGroup(/*nontemporal=*/false);
+  // bf16 pairs of vectors are scaled as words too, against weights split
+  // the same way (widenWeights), and rounded back into words.
+  bool wordsOut = words && (!weights || splitWeights);
   auto scaleRow = [&](ArrayRef<Value> row, Value scaleVector) {
     for (int64_t v = 0; v < vectors;) {
+      if (wordsOut && v + 2 <= full) {
+        SmallVector<Value> at = indices(row, index(v * lanes));
+        auto [even, odd] = splitWords(loadWords(op.getInput(), at));
+        even = arith::MulFOp::create(b, even, scaleVector);
+        odd = arith::MulFOp::create(b, odd, scaleVector);
+        if (weights) {
+          even = arith::MulFOp::create(
+              b, even, load(weights, {index(v * lanes)}, Value()));
+          odd = arith::MulFOp::create(
+              b, odd, load(weights, {index((v + 1) * lanes)}, Value()));
+        }
+        vector::StoreOp::create(b, narrowWords(even, odd), op.getInit(), at);
+        v += 2;
+        continue;
+      }
       int64_t count = v + group <= full ? group : 1;
       storeScaled(row, index(v * lanes), maskOf(v), scaleVector,
                   /*nontemporal=*/false, count);
