@@ -195,6 +195,29 @@ func.func @fused_f16_products(%x: memref<?x1024xf16>, %w: memref<1024xf16>, %y: 
 
 // -----
 
+// One static row (a tile of one row, once the memref.casts around it have
+// folded into the op): summed, then scaled, not fused (the fused sweep would
+// sum it twice); its 16-bit weights are widened in the scaling sweep itself,
+// not into a buffer first (widening costs as much as that sweep).
+// CHECK-LABEL: func @one_row_f16
+// CHECK-SAME: (%[[X:.*]]: memref<1x1024xf16>, %[[W:.*]]: memref<1024xf16>, %[[Y:.*]]: memref<1x1024xf16>)
+// CHECK-NOT:   memref.alloc
+// CHECK:       vector.reduction <add>
+// CHECK-NOT:   vector.reduction
+// CHECK:       scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c16 {
+// CHECK:         vector.load %[[X]][%c0, %[[J]]] : memref<1x1024xf16>, vector<8xf16>
+// CHECK:         %[[WV:.*]] = vector.load %[[W]][%[[J]]] : memref<1024xf16>, vector<8xf16>
+// CHECK:         arith.extf %[[WV]] : vector<8xf16> to vector<8xf32>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%c0, %[[J]]] : memref<1x1024xf16>, vector<8xf16>
+// CHECK-NOT:   memref.dealloc
+// CHECK:       return
+func.func @one_row_f16(%x: memref<1x1024xf16>, %w: memref<1024xf16>, %y: memref<1x1024xf16>) {
+  rms.norm ins(%x, %w : memref<1x1024xf16>, memref<1024xf16>) outs(%y : memref<1x1024xf16>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
 // With 512-bit vectors and AVX512-BF16 (avx512-bf16=1; by default where the
 // host has it), one vcvtne2ps2bf16 rounds two f32 vectors (its first
 // operand fills the high half) and one store writes their 32 bf16, a cache

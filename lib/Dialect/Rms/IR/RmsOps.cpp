@@ -125,6 +125,40 @@ LogicalResult NormOp::verify() {
   return success();
 }
 
+/// Folds the `memref.cast`s that only erase static information (shapes,
+/// strides, offsets) from the operands, as upstream memref consumers do
+/// (memref::foldMemRefCast): the lowering then sees static row counts and
+/// lengths. Not where the static shapes disagree, which the dynamic ones
+/// leave to the run-time checks: the fold would produce an op that does not
+/// verify.
+LogicalResult NormOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &) {
+  if (!hasPureBufferSemantics())
+    return failure();
+  auto sourceOf = [](Value operand) {
+    auto cast = operand.getDefiningOp<memref::CastOp>();
+    return cast && memref::CastOp::canFoldIntoConsumerOp(cast)
+               ? cast.getSource()
+               : operand;
+  };
+  Value input = sourceOf(getInput()), init = sourceOf(getInit());
+  Value weight = getWeight() ? sourceOf(getWeight()) : Value();
+  if (input == getInput() && init == getInit() && weight == getWeight())
+    return failure();
+  ArrayRef<int64_t> shape = cast<MemRefType>(input.getType()).getShape();
+  if (failed(verifyCompatibleShape(
+          shape, cast<MemRefType>(init.getType()).getShape())))
+    return failure();
+  if (weight && failed(verifyCompatibleShape(
+                    shape.take_back(),
+                    cast<MemRefType>(weight.getType()).getShape())))
+    return failure();
+  getInputMutable().assign(input);
+  getInitMutable().assign(init);
+  if (weight)
+    getWeightMutable().assign(weight);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // NormOp: memory effects and shapes
 //===----------------------------------------------------------------------===//

@@ -377,6 +377,14 @@ private:
   void emitShapeChecks();
   void widenWeights();
   int64_t sliceCount(int64_t &sliceElements);
+  /// The number of rows of the op (the product of the leading dimensions)
+  /// where it is static, else ShapedType::kDynamic.
+  int64_t staticRowCount() {
+    ArrayRef<int64_t> shape = op.getInputType().getShape().drop_back();
+    if (ShapedType::isDynamicShape(shape))
+      return ShapedType::kDynamic;
+    return ShapedType::getNumElements(shape);
+  }
 
   ImplicitLocOpBuilder &b;
   NormOp op;
@@ -572,7 +580,7 @@ void RowEmitter::emitShapeChecks() {
 /// conversions otherwise cost as much as the rest of the scaling sweep.
 void RowEmitter::widenWeights() {
   weights = op.getWeight();
-  if (!weights || elementType == accType)
+  if (!weights || elementType == accType || staticRowCount() == 1)
     return;
   Value buffer = memref::AllocOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, accType), ValueRange{rowSize},
@@ -1492,7 +1500,8 @@ void RowEmitter::emitLongRows(ValueRange outerIndices) {
   // 24.5 and 49.4-51.3 GB/s at 1 and 2 threads against 22.0 and
   // 43.3-44.9; 8192x8192 +2%); f32 rows kept in cache ran slower fused
   // (64x4096: 0.86-0.95 of the two sweeps' speed).
-  if (opts.fuseRows > 0 || (opts.fuseRows < 0 && elementBytes == 2))
+  if (opts.fuseRows > 0 ||
+      (opts.fuseRows < 0 && elementBytes == 2 && staticRowCount() != 1))
     return fused(streamOutput);
   if (opts.fuseRows == 0 || !streamOutput)
     return twoSweeps(streamOutput);

@@ -105,6 +105,7 @@ def Rms_NormOp : Rms_Op<"norm", [
   }];
 
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // RMS_DIALECT_RMS_IR_RMSOPS_TD
