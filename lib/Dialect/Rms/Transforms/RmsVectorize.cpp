@@ -1495,15 +1495,18 @@ void RowEmitter::emitLongRows(ValueRange outerIndices) {
       products = Value();
     }
   };
-  // Fused sweeps measured faster for 16-bit data (2048x4096 f16/bf16: 0.77
-  // -> 0.89 of copy) and, for f32, where the output is streamed (1000x1023:
-  // 24.5 and 49.4-51.3 GB/s at 1 and 2 threads against 22.0 and
-  // 43.3-44.9; 8192x8192 +2%); f32 rows kept in cache ran slower fused
-  // (64x4096: 0.86-0.95 of the two sweeps' speed).
+  // Fused sweeps measured faster where the output is streamed (2048x4096
+  // f16/bf16: 0.77 -> 0.89 of copy; 1000x1023 f32: 24.5 and 49.4-51.3 GB/s
+  // at 1 and 2 threads against 22.0 and 43.3-44.9; 8192x8192 +2%), and for
+  // bf16 also in cache (128x4096: +16% at one thread, +4% at two). f32 and
+  // f16 rows kept in cache ran slower fused (64x4096 f32: 0.86-0.95 of the
+  // two sweeps' speed; 4x4096 f16 with kept products: 0.74, 16x4096: 0.89),
+  // and a single row fused would be summed twice.
+  int64_t rowCount = staticRowCount();
   if (opts.fuseRows > 0 ||
-      (opts.fuseRows < 0 && elementBytes == 2 && staticRowCount() != 1))
+      (opts.fuseRows < 0 && elementType.isBF16() && rowCount != 1))
     return fused(streamOutput);
-  if (opts.fuseRows == 0 || !streamOutput)
+  if (opts.fuseRows == 0 || !streamOutput || rowCount == 1)
     return twoSweeps(streamOutput);
   byStreaming(streamOutput, [&](bool streamed) {
     Value stream = arith::ConstantIntOp::create(b, streamed, 1);

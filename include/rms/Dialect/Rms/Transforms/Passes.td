@@ -122,7 +122,7 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   let description = [{
     Rewrites every memref `rms.norm` into `scf` loops over its rows with
     `vector` code for each row, in two sweeps (with `fuse-rows`, by default
-    for f16 and bf16 and for streamed f32/f64 outputs, the scaling sweep of
+    for bf16 and for streamed outputs of the other types, the scaling sweep of
     row r also sums the squares of row r + 1, so that the next row streams
     in from memory while the current one is re-read from cache):
 
@@ -224,8 +224,9 @@ def RmsVectorize : Pass<"rms-vectorize"> {
            "a run of slices, then scales them last summed first">,
     Option<"fuseRows", "fuse-rows", "int64_t", /*default=*/"-1",
            "Scale each row in the sweep that sums the squares of the next "
-           "one: 1 always, 0 never (sum a row, then scale it), -1 for f16 "
-           "and bf16, and for f32 and f64 where the output is streamed">,
+           "one: 1 always, 0 never (sum a row, then scale it), -1 for bf16, "
+           "and for f16, f32 and f64 where the output is streamed (never a "
+           "single row)">,
     Option<"avx512BF16", "avx512-bf16", "int64_t", /*default=*/"-1",
            "Narrow f32 results to bf16 two vectors at a time with "
            "AVX512-BF16's vcvtne2ps2bf16 (512-bit vectors; pairs holding "
