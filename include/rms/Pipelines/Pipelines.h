@@ -24,7 +24,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Rows per parallel tile (0: about 256 KiB of input, up "
                      "to 1 MiB for inputs of more than 256 such tiles, and "
                      "for 16-bit rows or rows of 512 bytes or more no more "
-                     "tiles than threads)"),
+                     "tiles than threads, of at least 32K elements)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> vectorBits{
       *this, "vector-bits",

@@ -22,11 +22,12 @@
 // AUTO: scf.forall ({{.*}}) = (0) to ({{.*}}) step (32)
 
 // With the thread count (and no tile-rows), no more tiles than threads,
-// unless the default tiles are larger: max(32, ceil(rows / 2)) rows.
+// unless they would hold fewer than 32K elements: max(8, ceil(rows / 2))
+// rows of 4096.
 // THREADS-LABEL: func @dynamic_rows
 // THREADS: %[[D:.*]] = tensor.dim %{{.*}}, %c0
 // THREADS: %[[HALF:.*]] = arith.ceildivui %[[D]], %c2
-// THREADS: %[[ROWS:.*]] = arith.maxui %[[HALF]], %c32
+// THREADS: %[[ROWS:.*]] = arith.maxui %[[HALF]], %c8
 // THREADS: scf.forall ({{.*}}) = (0) to (%{{.*}}) step (%[[ROWS]])
 func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
   %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
@@ -74,7 +75,7 @@ func.func @rank3_dynamic_row(%x: tensor<2x8x?xf32>, %init: tensor<2x8x?xf32>) ->
 // RUNTIME: %[[T:.*]] = arith.index_castui %[[N]] : i32 to index
 // RUNTIME: %[[T1:.*]] = arith.maxui %[[T]], %c1
 // RUNTIME: %[[PER:.*]] = arith.ceildivui %c64, %[[T1]]
-// RUNTIME: %[[ROWS:.*]] = arith.maxui %[[PER]], %c16
+// RUNTIME: %[[ROWS:.*]] = arith.maxui %[[PER]], %c8
 // RUNTIME: scf.forall ({{.*}}) = (0) to (64) step (%[[ROWS]])
 // RUNTIME:   tensor.extract_slice {{.*}} : tensor<64x4096xf32> to tensor<?x4096xf32>
 func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
@@ -82,9 +83,50 @@ func.func @auto_static(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> t
   return %y : tensor<64x4096xf32>
 }
 
-// Rows that one default tile holds stay one static tile, which
-// canonicalization removes: no parallel loop for a few rows (and a split
-// row's own loop stays the outermost one), no thread count read.
+// Tiles that follow the thread count hold at least 32K elements: 16 rows
+// of 4096 (64K elements, a default tile of 256 KiB) make two tiles on two
+// threads (a parallel region costs about what 16K elements take).
+// AUTO-LABEL: func @two_small_tiles
+// AUTO-NOT: scf.forall
+// THREADS-LABEL: func @two_small_tiles
+// THREADS: scf.forall ({{.*}}) = (0) to (16) step (8)
+// THREADS: tensor.extract_slice {{.*}} [8, 4096] [1, 1] : tensor<16x4096xf32> to tensor<8x4096xf32>
+// Where the thread count is read at run time, rows that one default tile
+// holds stay whole (static) if one thread would take them all anyway.
+// RUNTIME-LABEL: func @two_small_tiles
+// RUNTIME-SAME: (%[[X:.*]]: tensor<16x4096xf32>, %[[I:.*]]: tensor<16x4096xf32>)
+// RUNTIME: %[[N:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// RUNTIME: %[[PER:.*]] = arith.ceildivui %c16, %{{.*}}
+// RUNTIME: %[[ROWS:.*]] = arith.maxui %[[PER]], %c8
+// RUNTIME: %[[WHOLE:.*]] = arith.cmpi uge, %[[ROWS]], %c16
+// RUNTIME: %[[Y:.*]] = scf.if %[[WHOLE]] -> (tensor<16x4096xf32>) {
+// RUNTIME:   %[[ONE:.*]] = rms.norm ins(%[[X]] : tensor<16x4096xf32>) outs(%[[I]] : tensor<16x4096xf32>)
+// RUNTIME:   scf.yield %[[ONE]]
+// RUNTIME: } else {
+// RUNTIME:   %[[TILED:.*]] = scf.forall ({{.*}}) = (0) to (16) step (%[[ROWS]])
+// RUNTIME:     rms.norm ins(%{{.*}} : tensor<?x4096xf32>)
+// RUNTIME:   scf.yield %[[TILED]]
+// RUNTIME: return %[[Y]]
+func.func @two_small_tiles(%x: tensor<16x4096xf32>, %init: tensor<16x4096xf32>) -> tensor<16x4096xf32> {
+  %y = rms.norm ins(%x : tensor<16x4096xf32>) outs(%init : tensor<16x4096xf32>) epsilon(1.0e-05) -> tensor<16x4096xf32>
+  return %y : tensor<16x4096xf32>
+}
+
+// Rows that one tile holds (32K elements where tiles follow the threads,
+// else a default tile) stay one static tile, which canonicalization
+// removes: no parallel loop for a few rows (and a split row's own loop
+// stays the outermost one), no thread count read.
+// THREADS-LABEL: func @one_small_tile
+// THREADS-NOT: scf.forall
+// THREADS: rms.norm ins(%{{.*}} : tensor<8x4096xf32>)
+// RUNTIME-LABEL: func @one_small_tile
+// RUNTIME-NOT: llvm.call
+// RUNTIME-NOT: scf.forall
+// RUNTIME: rms.norm ins(%{{.*}} : tensor<8x4096xf32>)
+func.func @one_small_tile(%x: tensor<8x4096xf32>, %init: tensor<8x4096xf32>) -> tensor<8x4096xf32> {
+  %y = rms.norm ins(%x : tensor<8x4096xf32>) outs(%init : tensor<8x4096xf32>) epsilon(1.0e-05) -> tensor<8x4096xf32>
+  return %y : tensor<8x4096xf32>
+}
 // THREADS-LABEL: func @one_tile
 // THREADS-NOT: scf.forall
 // THREADS: rms.norm ins(%{{.*}} : tensor<3x4099xf32>)
