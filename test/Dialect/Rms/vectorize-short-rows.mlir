@@ -148,3 +148,65 @@ func.func @long_rows_in_cache(%x: memref<16x128xf32>, %y: memref<16x128xf32>) {
   rms.norm ins(%x : memref<16x128xf32>) outs(%y : memref<16x128xf32>) epsilon(1.0e-05)
   return
 }
+
+// -----
+
+// A dynamic row length decides at run time: rows of 512 bytes or more are
+// long rows, shorter ones short rows as above, but in loops over pairs of
+// vectors (two accumulators) up to the last whole pair, then two masked
+// vectors for the rest (either mask may be empty).
+// CHECK-LABEL: func @dynamic_length
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf32>, %[[W:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?x?xf32>)
+// CHECK:   %[[N:.*]] = memref.dim %[[X]], %c1
+// CHECK:   %[[BYTES:.*]] = arith.muli %[[N]], %c4
+// CHECK:   %[[LONG:.*]] = arith.cmpi uge, %[[BYTES]], %c512
+// CHECK:   scf.if %[[LONG]] {
+// CHECK:   } else {
+// CHECK:     %[[ODD:.*]] = arith.remui %[[N]], %c32
+// CHECK:     %[[PAIRS:.*]] = arith.subi %[[N]], %[[ODD]]
+// CHECK:     %[[REST:.*]] = arith.subi %[[N]], %[[PAIRS]]
+// CHECK:     %[[M0:.*]] = vector.create_mask %[[REST]] : vector<16xi1>
+// CHECK:     %[[REST1:.*]] = arith.subi %[[REST]], %c16
+// CHECK:     %[[M1:.*]] = vector.create_mask %[[REST1]] : vector<16xi1>
+// CHECK:     scf.for %{{.*}} = %c0 to %[[PAIRS]] step %c32 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<16xf32>, vector<16xf32>) {
+// CHECK:       vector.fma
+// CHECK:       vector.fma
+// CHECK:     vector.maskedload %[[X]][%c0, %[[PAIRS]]], %[[M0]]
+// CHECK:     %[[SECOND:.*]] = arith.addi %[[PAIRS]], %c16
+// CHECK:     vector.maskedload %[[X]][%c0, %[[SECOND]]], %[[M1]]
+// CHECK:     vector.reduction <add>
+//            Iteration i sums row i and scales row i - 2.
+// CHECK:     scf.for %[[I:.*]] = %c2 to %{{.*}} step %c1 iter_args
+// CHECK:       %[[ROW:.*]] = arith.subi %[[I]], %c2
+// CHECK:       scf.for %[[J:.*]] = %c0 to %[[PAIRS]] step %c32 {
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[ROW]], %[[J]]] : memref<?x?xf32>, vector<16xf32>
+// CHECK:         vector.store %{{.*}}, %[[Y]][%[[ROW]], %{{.*}}] : memref<?x?xf32>, vector<16xf32>
+// CHECK:       vector.maskedstore %[[Y]][%[[ROW]], %[[PAIRS]]], %[[M0]]
+// CHECK:       vector.maskedstore %[[Y]][%[[ROW]], %[[SECOND]]], %[[M1]]
+func.func @dynamic_length(%x: memref<?x?xf32>, %w: memref<?xf32>, %y: memref<?x?xf32>) {
+  rms.norm ins(%x, %w : memref<?x?xf32>, memref<?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}
+
+// 16-bit rows: short under 1 KiB; bf16 pairs of vectors are summed from
+// words, and scaled and stored as one vector of 32 (one vcvtne2ps2bf16).
+// CHECK-LABEL: func @dynamic_length_bf16
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xbf16>,
+// CHECK:   %[[N:.*]] = memref.dim %[[X]], %c1
+// CHECK:   %[[BYTES:.*]] = arith.muli %[[N]], %c2
+// CHECK:   %[[LONG:.*]] = arith.cmpi uge, %[[BYTES]], %c1024
+// CHECK:   scf.if %[[LONG]] {
+// CHECK:   } else {
+// CHECK:     scf.for %{{.*}} = %c0 to %{{.*}} step %c32 iter_args
+// CHECK:       %[[RAW:.*]] = vector.load %{{.*}} : memref<?x?xbf16>, vector<32xbf16>
+// CHECK:       %[[WORDS:.*]] = vector.bitcast %[[RAW]] : vector<32xbf16> to vector<16xi32>
+// CHECK:       arith.shli %[[WORDS]]
+// CHECK:       arith.andi %[[WORDS]]
+// CHECK:     scf.for %{{.*}} = %c2 to %{{.*}} step %c1 iter_args
+// CHECK:       scf.for %{{.*}} = %c0 to %{{.*}} step %c32 {
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512bf16.cvtne2ps2bf16.512"
+// CHECK:         vector.store %{{.*}} : memref<?x?xbf16>, vector<32xbf16>
+func.func @dynamic_length_bf16(%x: memref<?x?xbf16>, %y: memref<?x?xbf16>) {
+  rms.norm ins(%x : memref<?x?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
+  return
+}

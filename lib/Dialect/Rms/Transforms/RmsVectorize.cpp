@@ -371,6 +371,7 @@ private:
   /// The static row length if rows may be short (under 1 KiB, see
   /// emitRows and emitShortRows), else 0.
   int64_t shortRowLength();
+  /// Emits short rows of `length` elements (0: the dynamic row length).
   void emitShortRows(ValueRange outerIndices, int64_t length);
   void emitLongRows(ValueRange outerIndices);
   void emitStreamingFence();
@@ -1294,7 +1295,9 @@ int64_t RowEmitter::shortRowLength() {
 /// last one masked where the length is not a multiple of the vector),
 /// summed into two accumulators (a few hundred elements need no
 /// compensation), kShortRowLag rows ahead of its scaling, so that the sums,
-/// square roots and divisions of neighbouring rows overlap.
+/// square roots and divisions of neighbouring rows overlap. A `length` of 0
+/// stands for the dynamic row length (emitRows checks that it is short): the
+/// vectors then run in loops over pairs, the rest as two masked vectors.
 void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   int64_t vectors = llvm::divideCeil(length, lanes);
   int64_t full = length / lanes;
@@ -1305,10 +1308,55 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   auto maskOf = [&](int64_t v) { return v < full ? Value() : tailMask; };
   Value zero = splat(accVecType, 0.0);
 
+  // A dynamic length (0) takes loops over pairs of vectors, [0, pairsEnd),
+  // and two masked vectors for the rest.
+  Value pairsEnd, restMasks[2];
+  if (!length) {
+    Value pair = index(2 * lanes);
+    pairsEnd = arith::SubIOp::create(
+        b, rowSize, arith::RemUIOp::create(b, rowSize, pair));
+    Value rest = arith::SubIOp::create(b, rowSize, pairsEnd);
+    restMasks[0] = vector::CreateMaskOp::create(b, maskType, rest);
+    Value afterFirst = arith::SubIOp::create(b, rest, index(lanes));
+    restMasks[1] = vector::CreateMaskOp::create(b, maskType, afterFirst);
+  }
+  auto restColumn = [&](int64_t v) {
+    return v ? arith::AddIOp::create(b, pairsEnd, index(lanes)).getResult()
+             : pairsEnd;
+  };
+
   // Whole pairs of bf16 vectors are read as words (see splitWords).
   bool words = elementType.isBF16() && accType.isF32();
+  auto dynamicSumOfSquares = [&](ArrayRef<Value> row) {
+    auto pairs = scf::ForOp::create(
+        b, index(0), pairsEnd, index(2 * lanes), ValueRange{zero, zero},
+        [&](OpBuilder &, Location, Value column, ValueRange accs) {
+          Value first, second;
+          if (words) {
+            std::tie(first, second) =
+                splitWords(loadWords(op.getInput(), indices(row, column)));
+          } else {
+            first = load(op.getInput(), indices(row, column), Value());
+            second = load(
+                op.getInput(),
+                indices(row, arith::AddIOp::create(b, column, index(lanes))),
+                Value());
+          }
+          scf::YieldOp::create(
+              b, ValueRange{vector::FMAOp::create(b, first, first, accs[0]),
+                            vector::FMAOp::create(b, second, second, accs[1])});
+        });
+    Value accs[2] = {pairs.getResult(0), pairs.getResult(1)};
+    for (int64_t v = 0; v < 2; ++v) {
+      Value x = load(op.getInput(), indices(row, restColumn(v)), restMasks[v]);
+      accs[v] = vector::FMAOp::create(b, x, x, accs[v]);
+    }
+    return std::pair(accs[0], accs[1]);
+  };
   auto scaleOfRow = [&](ArrayRef<Value> row) {
     Value accs[2] = {zero, zero};
+    if (!length)
+      std::tie(accs[0], accs[1]) = dynamicSumOfSquares(row);
     for (int64_t v = 0; v < vectors; ++v) {
       SmallVector<Value> at = indices(row, index(v * lanes));
       if (words && v + 2 <= full) {
@@ -1333,6 +1381,23 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   // the same way (widenWeights), and rounded back into words.
   bool wordsOut = words && (!weights || splitWeights);
   auto scaleRow = [&](ArrayRef<Value> row, Value scaleVector) {
+    if (!length) {
+      scf::ForOp::create(
+          b, index(0), pairsEnd, index(2 * lanes), ValueRange{},
+          [&](OpBuilder &, Location, Value column, ValueRange) {
+            for (int64_t v = 0; v < 2; v += group)
+              storeScaled(row,
+                          v ? arith::AddIOp::create(b, column, index(lanes))
+                                  .getResult()
+                            : column,
+                          Value(), scaleVector, /*nontemporal=*/false, group);
+            scf::YieldOp::create(b);
+          });
+      for (int64_t v = 0; v < 2; ++v)
+        storeScaled(row, restColumn(v), restMasks[v], scaleVector,
+                    /*nontemporal=*/false);
+      return;
+    }
     for (int64_t v = 0; v < vectors;) {
       if (wordsOut && v + 2 <= full) {
         SmallVector<Value> at = indices(row, index(v * lanes));
@@ -1402,6 +1467,27 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
 }
 
 void RowEmitter::emitRows(ValueRange outerIndices) {
+  if (ShapedType::isDynamic(op.getInputType().getShape().back())) {
+    // A dynamic row length picks at run time: long rows, or short rows as
+    // those of a static length under 512 bytes (1 KiB for 16-bit data), in
+    // loops rather than unrolled.
+    int64_t shortBytes = (elementBytes == 2 ? 2 : 1) * kMinStreamedRowBytes;
+    Value isLong = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::uge,
+        arith::MulIOp::create(b, rowSize, index(elementBytes)),
+        index(shortBytes));
+    scf::IfOp::create(
+        b, isLong,
+        [&](OpBuilder &, Location) {
+          emitLongRows(outerIndices);
+          scf::YieldOp::create(b);
+        },
+        [&](OpBuilder &, Location) {
+          emitShortRows(outerIndices, /*length=*/0);
+          scf::YieldOp::create(b);
+        });
+    return;
+  }
   int64_t length = shortRowLength();
   if (!length)
     return emitLongRows(outerIndices);

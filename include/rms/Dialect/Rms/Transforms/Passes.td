@@ -161,7 +161,10 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     into two accumulators without blocks, in one loop whose iteration i
     sums row i and scales row i - 2 (with the scale it carries), so that
     the per-row sums, square roots and divisions of neighbouring rows
-    overlap.
+    overlap. A dynamic row length chooses at run time (`scf.if`) between
+    the long-row code and such short rows, in loops over pairs of vectors
+    up to the last whole pair, then two masked vectors, under 512 bytes
+    (1 KiB for f16 and bf16).
 
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) in rows of at least 512 bytes
