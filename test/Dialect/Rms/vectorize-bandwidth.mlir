@@ -148,11 +148,45 @@ func.func @tile_of_large_buffer(%x: memref<2x128xf32, strided<[128, 1], offset: 
 
 // -----
 
+// Short f32 rows of a large output are streamed where each row starts on a
+// cache line (checked at run time: the output's first row, and the strides
+// of its leading dimensions where they are dynamic; 64 f32 is 256 bytes),
+// and written with ordinary stores otherwise.
 // CHECK-LABEL: func @short_rows
+// CHECK-SAME: (%{{.*}}: memref<1024x64xf32>, %[[Y:.*]]: memref<1024x64xf32>)
+// CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: %[[MIS:.*]] = arith.remui %[[PTR]], %c64
+// CHECK: %[[ALIGNED:.*]] = arith.cmpi eq, %[[MIS]], %c0
+// CHECK: scf.if %[[ALIGNED]] {
+// CHECK:   scf.for
+// CHECK:     vector.store %{{.*}}, %[[Y]][%{{.*}}, %c0] {alignment = 64 : i64, nontemporal = true}
+// CHECK:     vector.store %{{.*}}, %[[Y]][%{{.*}}, %c48] {alignment = 64 : i64, nontemporal = true}
+// CHECK: } else {
 // CHECK-NOT: nontemporal
-// CHECK: return
+// CHECK:   vector.store %{{.*}}, %[[Y]][%{{.*}}, %c48] : memref<1024x64xf32>, vector<16xf32>
+// CHECK-NOT: nontemporal
+// CHECK: {{llvm.call_intrinsic "llvm.x86.sse.sfence"|llvm.fence seq_cst}}
+// CHECK-NEXT: return
 func.func @short_rows(%x: memref<1024x64xf32>, %y: memref<1024x64xf32>) {
   rms.norm ins(%x : memref<1024x64xf32>) outs(%y : memref<1024x64xf32>) epsilon(1.0e-05)
+  return
+}
+// Rows of 100 f32 (400 bytes) cannot all start on a cache line: ordinary
+// stores, without a check. Nor are 16-bit short rows streamed (bound by
+// their conversions, they gained nothing).
+// CHECK-LABEL: func @short_rows_unaligned
+// CHECK-NOT: nontemporal
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @short_rows_unaligned(%x: memref<1024x100xf32>, %y: memref<1024x100xf32>) {
+  rms.norm ins(%x : memref<1024x100xf32>) outs(%y : memref<1024x100xf32>) epsilon(1.0e-05)
+  return
+}
+// CHECK-LABEL: func @short_rows_f16
+// CHECK-NOT: nontemporal
+// CHECK: return
+func.func @short_rows_f16(%x: memref<1024x128xf16>, %y: memref<1024x128xf16>) {
+  rms.norm ins(%x : memref<1024x128xf16>) outs(%y : memref<1024x128xf16>) epsilon(1.0e-05)
   return
 }
 

@@ -210,3 +210,34 @@ func.func @dynamic_length_bf16(%x: memref<?x?xbf16>, %y: memref<?x?xbf16>) {
   rms.norm ins(%x : memref<?x?xbf16>) outs(%y : memref<?x?xbf16>) epsilon(1.0e-05)
   return
 }
+
+// -----
+
+// Where the output is large (here, at least 64 KiB), short f32 rows of a
+// dynamic length are streamed if every row starts on a cache line: the
+// output's first row and its row stride, both checked at run time.
+// CHECK-LABEL: func @dynamic_length_streamed
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf32>, %[[Y:.*]]: memref<?x?xf32>)
+// CHECK:   %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[Y]]
+// CHECK:   %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK:   %[[BIG:.*]] = arith.cmpi uge, %{{.*}}, %c65536
+// CHECK:   } else {
+// CHECK:     %[[MIS:.*]] = arith.remui %[[PTR]], %c64
+// CHECK:     %[[STRIDEBYTES:.*]] = arith.muli %[[STRIDES]]#0, %c4
+// CHECK:     %[[MISSTRIDE:.*]] = arith.remui %[[STRIDEBYTES]], %c64
+// CHECK:     %[[EITHER:.*]] = arith.ori %[[MIS]], %[[MISSTRIDE]]
+// CHECK:     %[[ALIGNED:.*]] = arith.cmpi eq, %[[EITHER]], %c0
+// CHECK:     %[[STREAM:.*]] = arith.andi %[[BIG]], %[[ALIGNED]]
+// CHECK:     scf.if %[[STREAM]] {
+// CHECK:       scf.for %{{.*}} = %c0 to %{{.*}} step %c32 {
+// CHECK:         vector.store %{{.*}}, %[[Y]][%{{.*}}, %{{.*}}] {alignment = 64 : i64, nontemporal = true}
+// CHECK:         vector.store %{{.*}}, %[[Y]][%{{.*}}, %{{.*}}] {alignment = 64 : i64, nontemporal = true}
+// CHECK:       vector.maskedstore %[[Y]]
+// CHECK:       vector.maskedstore %[[Y]]
+// CHECK:     } else {
+// CHECK-NOT:   nontemporal
+// CHECK:   {{llvm.call_intrinsic "llvm.x86.sse.sfence"|llvm.fence seq_cst}}
+func.func @dynamic_length_streamed(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
+  rms.norm ins(%x : memref<?x?xf32>) outs(%y : memref<?x?xf32>) epsilon(1.0e-05)
+  return
+}

@@ -371,8 +371,13 @@ private:
   /// The static row length if rows may be short (under 1 KiB, see
   /// emitRows and emitShortRows), else 0.
   int64_t shortRowLength();
-  /// Emits short rows of `length` elements (0: the dynamic row length).
-  void emitShortRows(ValueRange outerIndices, int64_t length);
+  /// Emits short rows of `length` elements (0: the dynamic row length),
+  /// their output streamed where `mayStream` and shortRowsStreamed() hold.
+  void emitShortRows(ValueRange outerIndices, int64_t length, bool mayStream);
+  /// Whether short rows are written with streaming stores (an i1, or null
+  /// for never): f32 and f64 rows of a large output that start on a cache
+  /// line.
+  Value shortRowsStreamed();
   void emitLongRows(ValueRange outerIndices);
   void emitStreamingFence();
   void emitShapeChecks();
@@ -413,6 +418,10 @@ private:
   /// Set by emitPrologue. `weights` is the weight operand, or for f16/bf16 a
   /// buffer holding it widened to f32 once for all rows.
   Value rowSize, streamOutput, weights;
+  /// Whether the output is at least `nontemporal-bytes` (null: never).
+  Value bigOutput;
+  /// Whether short rows were emitted with streaming stores (a fence follows).
+  bool streamsShortRows = false;
   /// Whether the widened weights hold each whole pair of vectors of bf16
   /// short rows split as splitWords splits them: the even positions, then
   /// the odd ones.
@@ -532,13 +541,14 @@ void RowEmitter::emitPrologue() {
   for (int64_t dim = 0; dim < bufferType.getRank(); ++dim)
     outputBytes = arith::MulIOp::create(b, outputBytes,
                                         memref::DimOp::create(b, buffer, dim));
-  streamOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
-                                       outputBytes,
-                                       index(opts.nontemporalBytes));
-  // Rows of a few lines are written with ordinary stores whatever the size:
-  // streamed, 65536x64 f32 ran at 0.71-0.99 of the copy bandwidth at two
-  // threads (0.8 of the naive loop in some runs) against 0.92-1.00, while
-  // rows of 128 elements and more gained.
+  bigOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, outputBytes,
+                                    index(opts.nontemporalBytes));
+  streamOutput = bigOutput;
+  // Rows of a few lines do not take the streaming stores of the long-row
+  // sweeps: swept so, 65536x64 f32 ran at 0.71-0.99 of the copy bandwidth at
+  // two threads (0.8 of the naive loop in some runs) against 0.92-1.00,
+  // while rows of 128 elements and more gained. (Short rows stream their
+  // own way: shortRowsStreamed.)
   Value longRows = arith::CmpIOp::create(
       b, arith::CmpIPredicate::uge,
       arith::MulIOp::create(b, rowSize, index(elementBytes)),
@@ -613,7 +623,7 @@ void RowEmitter::widenWeights() {
 void RowEmitter::emitEpilogue() {
   if (weights && weights != op.getWeight())
     memref::DeallocOp::create(b, weights);
-  if (streamOutput)
+  if (streamOutput || streamsShortRows)
     emitStreamingFence();
 }
 
@@ -1298,7 +1308,8 @@ int64_t RowEmitter::shortRowLength() {
 /// square roots and divisions of neighbouring rows overlap. A `length` of 0
 /// stands for the dynamic row length (emitRows checks that it is short): the
 /// vectors then run in loops over pairs, the rest as two masked vectors.
-void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
+void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
+                               bool mayStream) {
   int64_t vectors = llvm::divideCeil(length, lanes);
   int64_t full = length / lanes;
   Value tailMask;
@@ -1380,7 +1391,10 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   // bf16 pairs of vectors are scaled as words too, against weights split
   // the same way (widenWeights), and rounded back into words.
   bool wordsOut = words && (!weights || splitWeights);
-  auto scaleRow = [&](ArrayRef<Value> row, Value scaleVector) {
+  // With `nontemporal` (f32 and f64 rows that start on a cache line), the
+  // whole vectors are streamed.
+  auto scaleRow = [&](ArrayRef<Value> row, Value scaleVector,
+                      bool nontemporal) {
     if (!length) {
       scf::ForOp::create(
           b, index(0), pairsEnd, index(2 * lanes), ValueRange{},
@@ -1390,7 +1404,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
                           v ? arith::AddIOp::create(b, column, index(lanes))
                                   .getResult()
                             : column,
-                          Value(), scaleVector, /*nontemporal=*/false, group);
+                          Value(), scaleVector, nontemporal, group);
             scf::YieldOp::create(b);
           });
       for (int64_t v = 0; v < 2; ++v)
@@ -1416,13 +1430,22 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
       }
       int64_t count = v + group <= full ? group : 1;
       storeScaled(row, index(v * lanes), maskOf(v), scaleVector,
-                  /*nontemporal=*/false, count);
+                  nontemporal && !maskOf(v), count);
       v += count;
     }
   };
+  // Outputs too large for the cache, of f32 or f64 rows that start on a
+  // cache line, are streamed (65536x64 f32: 1.18 of the copy bandwidth at
+  // one thread and 1.09 at two, against 1.00 with ordinary stores, which
+  // read each line of the output before they write it); 16-bit rows, bound
+  // by their conversions, gained nothing.
+  Value stream = mayStream ? shortRowsStreamed() : Value();
   int64_t rank = op.getInputType().getRank();
   if (rank == 1)
-    return scaleRow({}, scaleOfRow({}));
+    return byStreaming(stream, [&](bool nontemporal) {
+      streamsShortRows |= nontemporal;
+      scaleRow({}, scaleOfRow({}), nontemporal);
+    });
 
   // Rows [0, kShortRowLag) are summed first; then iteration i sums row i
   // and scales row i - kShortRowLag, whose scale it carries. The last
@@ -1434,7 +1457,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   };
   Value rows = memref::DimOp::create(b, op.getInput(), rank - 2);
   Value lastRow = arith::SubIOp::create(b, rows, index(1));
-  auto pipeline = [&] {
+  auto pipeline = [&](bool nontemporal) {
     SmallVector<Value> scales;
     for (int64_t i = 0; i < kShortRowLag; ++i)
       scales.push_back(
@@ -1446,7 +1469,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
           Value next =
               scaleOfRow(rowAt(arith::MinUIOp::create(b, i, lastRow)));
           scaleRow(rowAt(arith::SubIOp::create(b, i, index(kShortRowLag))),
-                   carried.front());
+                   carried.front(), nontemporal);
           SmallVector<Value> yielded(carried.drop_front());
           yielded.push_back(next);
           scf::YieldOp::create(b, yielded);
@@ -1455,15 +1478,50 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length) {
   int64_t staticRows = op.getInputType().getDimSize(rank - 2);
   if (!ShapedType::isDynamic(staticRows)) {
     if (staticRows > 0)
-      pipeline();
+      byStreaming(stream, [&](bool nontemporal) {
+        streamsShortRows |= nontemporal;
+        pipeline(nontemporal);
+      });
     return;
   }
   Value any =
       arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
   scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
-    pipeline();
+    byStreaming(stream, [&](bool nontemporal) {
+      streamsShortRows |= nontemporal;
+      pipeline(nontemporal);
+    });
     scf::YieldOp::create(b);
   });
+}
+
+Value RowEmitter::shortRowsStreamed() {
+  if (elementBytes < 4 || !bigOutput)
+    return Value();
+  // Every row starts on a cache line: the first one does, and so do the
+  // strides of the leading dimensions.
+  int64_t rank = op.getInputType().getRank();
+  SmallVector<Value> firstRow(rank - 1, index(0));
+  Value misaligned = arith::RemUIOp::create(
+      b, byteAddress(outputAddress, firstRow, index(0)), index(kLineBytes));
+  // A static stride off the lines rules it out at compile time.
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (succeeded(cast<MemRefType>(op.getInit().getType())
+                    .getStridesAndOffset(strides, offset)) &&
+      llvm::any_of(ArrayRef<int64_t>(strides).drop_back(), [&](int64_t s) {
+        return !ShapedType::isDynamic(s) && s * elementBytes % kLineBytes;
+      }))
+    return Value();
+  for (Value stride : ArrayRef<Value>(outputAddress.strides).drop_back())
+    misaligned = arith::OrIOp::create(
+        b, misaligned,
+        arith::RemUIOp::create(
+            b, arith::MulIOp::create(b, stride, index(elementBytes)),
+            index(kLineBytes)));
+  Value aligned = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                        misaligned, index(0));
+  return arith::AndIOp::create(b, bigOutput, aligned);
 }
 
 void RowEmitter::emitRows(ValueRange outerIndices) {
@@ -1483,7 +1541,7 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
           scf::YieldOp::create(b);
         },
         [&](OpBuilder &, Location) {
-          emitShortRows(outerIndices, /*length=*/0);
+          emitShortRows(outerIndices, /*length=*/0, /*mayStream=*/true);
           scf::YieldOp::create(b);
         });
     return;
@@ -1492,7 +1550,7 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   if (!length)
     return emitLongRows(outerIndices);
   if (elementBytes == 2 || length * elementBytes < kMinStreamedRowBytes)
-    return emitShortRows(outerIndices, length);
+    return emitShortRows(outerIndices, length, /*mayStream=*/true);
   // f32 and f64 rows of 512 bytes to 1 KiB are short where the output stays
   // in cache and long, with streaming stores, where it is streamed
   // (2048x128 f32 whole: 1.2-1.5x as fast; 65536x128 f32: 0.85 of the copy
@@ -1500,7 +1558,7 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   byStreaming(streamOutput, [&](bool streamed) {
     if (streamed)
       return emitLongRows(outerIndices);
-    emitShortRows(outerIndices, length);
+    emitShortRows(outerIndices, length, /*mayStream=*/false);
   });
 }
 

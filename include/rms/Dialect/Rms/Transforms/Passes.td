@@ -164,7 +164,9 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     overlap. A dynamic row length chooses at run time (`scf.if`) between
     the long-row code and such short rows, in loops over pairs of vectors
     up to the last whole pair, then two masked vectors, under 512 bytes
-    (1 KiB for f16 and bf16).
+    (1 KiB for f16 and bf16). Short f32 and f64 rows of an output of at
+    least `nontemporal-bytes` are streamed where every row starts on a
+    cache line (checked at run time), their masked last vectors not.
 
     For memory bandwidth: outputs of at least `nontemporal-bytes` bytes (the
     size of the buffer a tile is a view of) in rows of at least 512 bytes
