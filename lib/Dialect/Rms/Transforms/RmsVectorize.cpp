@@ -1499,12 +1499,8 @@ Value RowEmitter::shortRowsStreamed() {
   if (elementBytes < 4 || !bigOutput)
     return Value();
   // Every row starts on a cache line: the first one does, and so do the
-  // strides of the leading dimensions.
-  int64_t rank = op.getInputType().getRank();
-  SmallVector<Value> firstRow(rank - 1, index(0));
-  Value misaligned = arith::RemUIOp::create(
-      b, byteAddress(outputAddress, firstRow, index(0)), index(kLineBytes));
-  // A static stride off the lines rules it out at compile time.
+  // strides of the leading dimensions. A static stride off the lines rules
+  // it out at compile time.
   SmallVector<int64_t> strides;
   int64_t offset;
   if (succeeded(cast<MemRefType>(op.getInit().getType())
@@ -1513,6 +1509,10 @@ Value RowEmitter::shortRowsStreamed() {
         return !ShapedType::isDynamic(s) && s * elementBytes % kLineBytes;
       }))
     return Value();
+  int64_t rank = op.getInputType().getRank();
+  SmallVector<Value> firstRow(rank - 1, index(0));
+  Value misaligned = arith::RemUIOp::create(
+      b, byteAddress(outputAddress, firstRow, index(0)), index(kLineBytes));
   for (Value stride : ArrayRef<Value>(outputAddress.strides).drop_back())
     misaligned = arith::OrIOp::create(
         b, misaligned,
