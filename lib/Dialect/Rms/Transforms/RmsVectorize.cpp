@@ -361,10 +361,11 @@ private:
                   bool nontemporal, bool backward);
   void scaleRangeChoosingStores(ValueRange rowIndices, Value begin, Value end,
                                 Value scale, Value stream, bool backward);
-  /// Emits `body(true)` where `stream` (an i1; null for false) holds and
-  /// `body(false)` where it does not: the one that applies where `stream` is
-  /// a constant, else both, under an scf.if.
-  void byStreaming(Value stream, function_ref<void(bool streamed)> body);
+  /// Emits `body(true)` where `condition` (an i1; null for false) holds and
+  /// `body(false)` where it does not: the one that applies where `condition`
+  /// is a constant, else both, under an scf.if. (Streamed or in-cache
+  /// variants, long or short rows.)
+  void byCondition(Value condition, function_ref<void(bool holds)> body);
   Value runtimeThreadCount();
   void emitSplitRow(ValueRange rowIndices, int64_t slices,
                     int64_t sliceElements);
@@ -1143,19 +1144,19 @@ void RowEmitter::emitStreamingFence() {
 void RowEmitter::scaleRangeChoosingStores(ValueRange rowIndices, Value begin,
                                           Value end, Value scale, Value stream,
                                           bool backward) {
-  byStreaming(stream, [&](bool nontemporal) {
+  byCondition(stream, [&](bool nontemporal) {
     scaleRange(rowIndices, begin, end, scale, nontemporal, backward);
   });
 }
 
-void RowEmitter::byStreaming(Value stream,
-                             function_ref<void(bool streamed)> body) {
+void RowEmitter::byCondition(Value condition,
+                             function_ref<void(bool holds)> body) {
   std::optional<int64_t> known =
-      stream ? getConstantIntValue(stream) : std::optional<int64_t>(0);
+      condition ? getConstantIntValue(condition) : std::optional<int64_t>(0);
   if (known)
     return body(*known);
   scf::IfOp::create(
-      b, stream,
+      b, condition,
       [&](OpBuilder &, Location) {
         body(true);
         scf::YieldOp::create(b);
@@ -1442,7 +1443,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
   Value stream = mayStream ? shortRowsStreamed() : Value();
   int64_t rank = op.getInputType().getRank();
   if (rank == 1)
-    return byStreaming(stream, [&](bool nontemporal) {
+    return byCondition(stream, [&](bool nontemporal) {
       streamsShortRows |= nontemporal;
       scaleRow({}, scaleOfRow({}), nontemporal);
     });
@@ -1478,7 +1479,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
   int64_t staticRows = op.getInputType().getDimSize(rank - 2);
   if (!ShapedType::isDynamic(staticRows)) {
     if (staticRows > 0)
-      byStreaming(stream, [&](bool nontemporal) {
+      byCondition(stream, [&](bool nontemporal) {
         streamsShortRows |= nontemporal;
         pipeline(nontemporal);
       });
@@ -1487,7 +1488,7 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
   Value any =
       arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
   scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
-    byStreaming(stream, [&](bool nontemporal) {
+    byCondition(stream, [&](bool nontemporal) {
       streamsShortRows |= nontemporal;
       pipeline(nontemporal);
     });
@@ -1534,17 +1535,11 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
         b, arith::CmpIPredicate::uge,
         arith::MulIOp::create(b, rowSize, index(elementBytes)),
         index(shortBytes));
-    scf::IfOp::create(
-        b, isLong,
-        [&](OpBuilder &, Location) {
-          emitLongRows(outerIndices);
-          scf::YieldOp::create(b);
-        },
-        [&](OpBuilder &, Location) {
-          emitShortRows(outerIndices, /*length=*/0, /*mayStream=*/true);
-          scf::YieldOp::create(b);
-        });
-    return;
+    return byCondition(isLong, [&](bool longRows) {
+      if (longRows)
+        return emitLongRows(outerIndices);
+      emitShortRows(outerIndices, /*length=*/0, /*mayStream=*/true);
+    });
   }
   int64_t length = shortRowLength();
   if (!length)
@@ -1555,7 +1550,7 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   // in cache and long, with streaming stores, where it is streamed
   // (2048x128 f32 whole: 1.2-1.5x as fast; 65536x128 f32: 0.85 of the copy
   // bandwidth whole, 1.4 streamed).
-  byStreaming(streamOutput, [&](bool streamed) {
+  byCondition(streamOutput, [&](bool streamed) {
     if (streamed)
       return emitLongRows(outerIndices);
     emitShortRows(outerIndices, length, /*mayStream=*/false);
@@ -1652,7 +1647,7 @@ void RowEmitter::emitLongRows(ValueRange outerIndices) {
     return fused(streamOutput);
   if (opts.fuseRows == 0 || !streamOutput || rowCount == 1)
     return twoSweeps(streamOutput);
-  byStreaming(streamOutput, [&](bool streamed) {
+  byCondition(streamOutput, [&](bool streamed) {
     Value stream = arith::ConstantIntOp::create(b, streamed, 1);
     if (streamed)
       return fused(stream);
