@@ -51,8 +51,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> fuseRows{
       *this, "fuse-rows",
       llvm::cl::desc("Scale each row in the sweep that sums the squares of "
-                     "the next one: 1 always, 0 never, -1 for f16 and bf16, "
-                     "and for f32/f64 outputs that are streamed"),
+                     "the next one: 1 always, 0 never, -1 for bf16, and "
+                     "for f16/f32/f64 outputs that are streamed (never a "
+                     "single row)"),
       llvm::cl::init(-1)};
   PassOptions::Option<int64_t> avx512BF16{
       *this, "avx512-bf16",
