@@ -148,7 +148,8 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
       // which canonicalization removes: no loop, and a split row's own
       // parallel loop is then the outermost one.
       int64_t staticRows = op.getInputType().getDimSize(rank - 2);
-      bool oneTile = !ShapedType::isDynamic(staticRows) && staticRows <= minRows;
+      bool oneTile =
+          !ShapedType::isDynamic(staticRows) && staticRows <= minRows;
       if (perThread && !oneTile) {
         Value threadCount =
             threads > 0

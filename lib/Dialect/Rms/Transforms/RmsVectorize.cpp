@@ -372,6 +372,9 @@ private:
   /// The static row length if rows may be short (under 1 KiB, see
   /// emitRows and emitShortRows), else 0.
   int64_t shortRowLength();
+  /// Rows of fewer bytes are short whether or not their output is streamed:
+  /// 512 (a streamed row), 1 KiB for 16-bit data (bound by conversions).
+  int64_t shortRowBytes();
   /// Emits short rows of `length` elements (0: the dynamic row length),
   /// their output streamed where `mayStream` and shortRowsStreamed() hold.
   void emitShortRows(ValueRange outerIndices, int64_t length, bool mayStream);
@@ -544,7 +547,6 @@ void RowEmitter::emitPrologue() {
                                         memref::DimOp::create(b, buffer, dim));
   bigOutput = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, outputBytes,
                                     index(opts.nontemporalBytes));
-  streamOutput = bigOutput;
   // Rows of a few lines do not take the streaming stores of the long-row
   // sweeps: swept so, 65536x64 f32 ran at 0.71-0.99 of the copy bandwidth at
   // two threads (0.8 of the naive loop in some runs) against 0.92-1.00,
@@ -554,7 +556,7 @@ void RowEmitter::emitPrologue() {
       b, arith::CmpIPredicate::uge,
       arith::MulIOp::create(b, rowSize, index(elementBytes)),
       index(kMinStreamedRowBytes));
-  streamOutput = arith::AndIOp::create(b, streamOutput, longRows);
+  streamOutput = arith::AndIOp::create(b, bigOutput, longRows);
 }
 
 /// Checks at run time what the verifier cannot see in dynamic shapes: the
@@ -1298,6 +1300,10 @@ int64_t RowEmitter::shortRowLength() {
   return n;
 }
 
+int64_t RowEmitter::shortRowBytes() {
+  return (elementBytes == 2 ? 2 : 1) * kMinStreamedRowBytes;
+}
+
 /// Rows of a static length shorter than a streamed row (512 bytes: 64 f32;
 /// 1 KiB for 16-bit data, 256 f16 of a QK-norm head) spend most of their
 /// time, swept like long rows, on what long rows amortize: the alignment of
@@ -1441,10 +1447,15 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
   // read each line of the output before they write it); 16-bit rows, bound
   // by their conversions, gained nothing.
   Value stream = mayStream ? shortRowsStreamed() : Value();
+  auto byStores = [&](function_ref<void(bool nontemporal)> body) {
+    byCondition(stream, [&](bool nontemporal) {
+      streamsShortRows |= nontemporal;
+      body(nontemporal);
+    });
+  };
   int64_t rank = op.getInputType().getRank();
   if (rank == 1)
-    return byCondition(stream, [&](bool nontemporal) {
-      streamsShortRows |= nontemporal;
+    return byStores([&](bool nontemporal) {
       scaleRow({}, scaleOfRow({}), nontemporal);
     });
 
@@ -1479,19 +1490,13 @@ void RowEmitter::emitShortRows(ValueRange outerIndices, int64_t length,
   int64_t staticRows = op.getInputType().getDimSize(rank - 2);
   if (!ShapedType::isDynamic(staticRows)) {
     if (staticRows > 0)
-      byCondition(stream, [&](bool nontemporal) {
-        streamsShortRows |= nontemporal;
-        pipeline(nontemporal);
-      });
+      byStores(pipeline);
     return;
   }
   Value any =
       arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, rows, index(0));
   scf::IfOp::create(b, any, [&](OpBuilder &, Location) {
-    byCondition(stream, [&](bool nontemporal) {
-      streamsShortRows |= nontemporal;
-      pipeline(nontemporal);
-    });
+    byStores(pipeline);
     scf::YieldOp::create(b);
   });
 }
@@ -1530,11 +1535,10 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
     // A dynamic row length picks at run time: long rows, or short rows as
     // those of a static length under 512 bytes (1 KiB for 16-bit data), in
     // loops rather than unrolled.
-    int64_t shortBytes = (elementBytes == 2 ? 2 : 1) * kMinStreamedRowBytes;
     Value isLong = arith::CmpIOp::create(
         b, arith::CmpIPredicate::uge,
         arith::MulIOp::create(b, rowSize, index(elementBytes)),
-        index(shortBytes));
+        index(shortRowBytes()));
     return byCondition(isLong, [&](bool longRows) {
       if (longRows)
         return emitLongRows(outerIndices);
@@ -1544,7 +1548,7 @@ void RowEmitter::emitRows(ValueRange outerIndices) {
   int64_t length = shortRowLength();
   if (!length)
     return emitLongRows(outerIndices);
-  if (elementBytes == 2 || length * elementBytes < kMinStreamedRowBytes)
+  if (length * elementBytes < shortRowBytes())
     return emitShortRows(outerIndices, length, /*mayStream=*/true);
   // f32 and f64 rows of 512 bytes to 1 KiB are short where the output stays
   // in cache and long, with streaming stores, where it is streamed
