@@ -30,9 +30,11 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   //    extract_slice/parallel_insert_slice pairs that bufferize in place.
   //    No more tiles than threads unless the default tiles are larger (the
   //    thread count known, asked of the OpenMP runtime, or one without
-  //    threads); on the module, which declares the runtime's function.
+  //    threads), about eight per thread of inputs too large for the cache;
+  //    on the module, which declares the runtime's function.
   RmsTileOptions tile;
   tile.tileRows = options.tileRows;
+  tile.balanceBytes = options.balanceBytes;
   tile.threads = options.threads ? static_cast<int64_t>(options.numThreads) : 1;
   pm.addPass(createRmsTile(tile));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
@@ -75,11 +77,15 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.avx512BF16 = options.avx512BF16;
   pm.addPass(createRmsVectorize(vectorizeOptions));
 
-  // 4. Threads: the tile loops become OpenMP worksharing loops. The number
-  //    of threads is left to the runtime (OMP_NUM_THREADS) unless given.
-  //    Without threads they become plain loops and no OpenMP runtime is
-  //    needed.
+  // 4. Threads: the tile loops become OpenMP worksharing loops, those of
+  //    inputs too large for the cache with a dynamic schedule, the others
+  //    (and a split row's slices) with a static one. The number of threads
+  //    is left to the runtime (OMP_NUM_THREADS) unless given. Without
+  //    threads they become plain loops and no OpenMP runtime is needed.
   if (options.threads) {
+    RmsDynamicTilesToOpenMPOptions dynamicTiles;
+    dynamicTiles.numThreads = options.numThreads;
+    pm.addPass(rms::createRmsDynamicTilesToOpenMP(dynamicTiles));
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = options.numThreads;

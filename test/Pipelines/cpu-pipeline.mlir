@@ -3,6 +3,7 @@
 // RUN: rms-opt %s --rms-cpu-pipeline | FileCheck %s --check-prefix=GONE
 // RUN: rms-opt %s --rms-cpu-pipeline="threads=false" | FileCheck %s --check-prefix=SERIAL
 // RUN: rms-opt %s --rms-cpu-pipeline="host-target=false" | FileCheck %s --check-prefix=NOTARGET
+// RUN: rms-opt %s --rms-cpu-pipeline="balance-bytes=8388608 num-threads=2" | FileCheck %s --check-prefix=BALANCE
 
 // The whole module ends in the LLVM dialect: row tiles on OpenMP threads,
 // 16-lane f32 vector code with masked heads (up to a cache line) and tails,
@@ -78,6 +79,21 @@ func.func @mem(%x: memref<?x?xbf16>, %w: memref<?xbf16>, %y: memref<?x?xbf16>) {
 func.func @into(%x: tensor<?x4096xf32>, %init: tensor<?x4096xf32>) -> tensor<?x4096xf32> {
   %y = rms.norm ins(%x : tensor<?x4096xf32>) outs(%init : tensor<?x4096xf32>) epsilon(1.0e-05) -> tensor<?x4096xf32>
   return %y : tensor<?x4096xf32>
+}
+
+// A static input of balance-bytes or more runs in 8 tiles per thread (16
+// of 128 rows on 2 threads), claimed by the threads as they finish; the
+// dynamic ones keep a tile per thread and the static schedule.
+// BALANCE-LABEL: llvm.func @norm(
+// BALANCE: omp.wsloop {
+// BALANCE-LABEL: llvm.func @large(
+// BALANCE: %[[STEP:.*]] = llvm.mlir.constant(128 : index) : i64
+// BALANCE: omp.parallel num_threads
+// BALANCE-NEXT: omp.wsloop schedule(dynamic) {
+// BALANCE-NEXT: omp.loop_nest (%{{.*}}) : i64 = (%{{.*}}) to (%{{.*}}) step (%[[STEP]]) {
+func.func @large(%x: memref<2048x4096xf16>, %w: memref<4096xf16>, %y: memref<2048x4096xf16>) {
+  rms.norm ins(%x, %w : memref<2048x4096xf16>, memref<4096xf16>) outs(%y : memref<2048x4096xf16>) epsilon(1.0e-05)
+  return
 }
 
 func.func private @helper(%x: memref<2xf32>) {

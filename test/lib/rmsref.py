@@ -218,6 +218,21 @@ def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
         return check(y, reference(x, w, epsilon), dtype)
 
 
+def run_thread_cases(rms_run, workdir, cases):
+    """Runs and reports cases of (OMP_NUM_THREADS, --pipeline-options, name,
+    shape, dtype): static shapes with a weight, epsilon 1e-5, the seed the
+    case's index; exits as `report` does."""
+    results = []
+    for seed, (threads, options, name, shape, dtype) in enumerate(cases):
+        os.environ["OMP_NUM_THREADS"] = threads
+        ok, figure = run_case(rms_run, workdir, name, shape, dtype, True, 1e-5,
+                              (False,) * len(shape), seed=seed,
+                              extra=[f"--pipeline-options={options}"])
+        results.append((f"{name} [OMP_NUM_THREADS={threads} {options}]", ok,
+                        figure))
+    report(results)
+
+
 def report(results):
     """Prints one line per case and a summary; exits non-zero on failure."""
     failed = 0

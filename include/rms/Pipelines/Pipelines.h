@@ -26,6 +26,15 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "for 16-bit rows or rows of 512 bytes or more no more "
                      "tiles than threads, of at least 32K elements)"),
       llvm::cl::init(0)};
+  PassOptions::Option<int64_t> balanceBytes{
+      *this, "balance-bytes",
+      llvm::cl::desc("Static inputs of at least this many bytes whose tiles "
+                     "follow the thread count get about 8 tiles per thread, "
+                     "which the threads claim as they finish (OpenMP "
+                     "schedule(dynamic)); 0: never, -1: twice the L2 "
+                     "caches of the threads together (num-threads, else the "
+                     "host's cores)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<int64_t> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector register width in bits (0: the host's)"),

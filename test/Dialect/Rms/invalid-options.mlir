@@ -1,5 +1,7 @@
 // RUN: not rms-opt %s --rms-tile="tile-rows=-1" 2>&1 | FileCheck %s --check-prefix=TILE
 // RUN: not rms-opt %s --rms-tile="threads=-2" 2>&1 | FileCheck %s --check-prefix=TILE-THREADS
+// RUN: not rms-opt %s --rms-tile="balance-bytes=-2" 2>&1 | FileCheck %s --check-prefix=BALANCE
+// RUN: not rms-opt %s --rms-cpu-pipeline="balance-bytes=-2" 2>&1 | FileCheck %s --check-prefix=BALANCE
 // RUN: not rms-opt %s --rms-vectorize="vector-bits=7" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not rms-opt %s --rms-vectorize="vector-bits=8192" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not rms-opt %s --rms-vectorize="unroll=0" 2>&1 | FileCheck %s --check-prefix=UNROLL
@@ -16,6 +18,7 @@
 // clamped or read as another value in silence.
 // TILE: error: rms-tile: tile-rows must be >= 0
 // TILE-THREADS: error: rms-tile: threads must be >= -1
+// BALANCE: error: rms-tile: balance-bytes must be >= -1
 // BITS: error: rms-vectorize: vector-bits must be 0 or a power of two in [8, 4096]
 // UNROLL: error: rms-vectorize: unroll must be in [1, 64]
 // BLOCK: error: rms-vectorize: block must be >= 1

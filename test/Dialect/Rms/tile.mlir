@@ -1,8 +1,10 @@
 // RUN: rms-opt %s -rms-tile=tile-rows=4 -canonicalize -split-input-file | FileCheck %s
 // RUN: rms-opt %s -rms-tile -canonicalize -split-input-file | FileCheck %s --check-prefix=AUTO
 // RUN: rms-opt %s -rms-tile="tile-rows=4 threads=2" -canonicalize -split-input-file | FileCheck %s
-// RUN: rms-opt %s -rms-tile=threads=2 -canonicalize -split-input-file | FileCheck %s --check-prefix=THREADS
-// RUN: rms-opt %s -rms-tile=threads=0 -canonicalize -split-input-file | FileCheck %s --check-prefix=RUNTIME
+// RUN: rms-opt %s -rms-tile="threads=2 balance-bytes=0" -canonicalize -split-input-file | FileCheck %s --check-prefix=THREADS
+// RUN: rms-opt %s -rms-tile="threads=0 balance-bytes=0" -canonicalize -split-input-file | FileCheck %s --check-prefix=RUNTIME
+// RUN: rms-opt %s -rms-tile="threads=2 balance-bytes=33554432" -canonicalize -split-input-file | FileCheck %s --check-prefix=BALANCE
+// RUN: rms-opt %s -rms-tile="threads=0 balance-bytes=33554432" -canonicalize -split-input-file | FileCheck %s --check-prefix=BRUNTIME
 
 // Rows are tiled, whole rows per tile; the weight is not sliced.
 
@@ -157,6 +159,36 @@ func.func @one_tile(%x: tensor<3x4099xf32>, %init: tensor<3x4099xf32>) -> tensor
 // THREADS-LABEL: func @auto_medium
 // THREADS: scf.forall ({{.*}}) = (0) to (2048) step (1024)
 // THREADS: memref.subview {{.*}} [1024, 4096] [1, 1]
+// THREADS-NOT: rms.dynamic_schedule
+// Inputs of balance-bytes or more (here 32 MiB) get about 8 tiles per
+// thread, in a loop marked for a dynamic schedule; 16 MiB keep a tile per
+// thread, and so do short f32 rows (16 MiB), which keep static tiles.
+// BALANCE-LABEL: func @auto_large
+// BALANCE: scf.forall ({{.*}}) = (0) to (8192) step (512)
+// BALANCE: memref.subview {{.*}} [512, 8192] [1, 1]
+// BALANCE: } {rms.dynamic_schedule}
+// BALANCE-LABEL: func @auto_larger
+// BALANCE: scf.forall ({{.*}}) = (0) to (16384) step (1024)
+// BALANCE: } {rms.dynamic_schedule}
+// BALANCE-LABEL: func @auto_medium
+// BALANCE: scf.forall ({{.*}}) = (0) to (2048) step (128)
+// BALANCE: } {rms.dynamic_schedule}
+// BALANCE-LABEL: func @auto_medium_f16
+// BALANCE: scf.forall ({{.*}}) = (0) to (2048) step (1024)
+// BALANCE-NOT: rms.dynamic_schedule
+// BALANCE-LABEL: func @short_rows
+// BALANCE: scf.forall ({{.*}}) = (0) to (65536) step (1024)
+// BALANCE-NOT: rms.dynamic_schedule
+// BALANCE: return
+// With the thread count read at run time, 8 tiles for each.
+// BRUNTIME-LABEL: func @auto_medium
+// BRUNTIME: %[[N:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// BRUNTIME: %[[T:.*]] = arith.index_castui %[[N]] : i32 to index
+// BRUNTIME: %[[TILES:.*]] = arith.muli %[[T]], %c8
+// BRUNTIME: %[[T1:.*]] = arith.maxui %[[TILES]], %c1
+// BRUNTIME: %[[PER:.*]] = arith.ceildivui %c2048, %[[T1]]
+// BRUNTIME: scf.forall ({{.*}}) = (0) to (2048) step (%{{.*}})
+// BRUNTIME: } {rms.dynamic_schedule}
 func.func @auto_large(%x: memref<8192x8192xf32>, %y: memref<8192x8192xf32>) {
   rms.norm ins(%x : memref<8192x8192xf32>) outs(%y : memref<8192x8192xf32>) epsilon(1.0e-05)
   return
@@ -167,6 +199,10 @@ func.func @auto_larger(%x: memref<16384x8192xf32>, %y: memref<16384x8192xf32>) {
 }
 func.func @auto_medium(%x: memref<2048x4096xf32>, %y: memref<2048x4096xf32>) {
   rms.norm ins(%x : memref<2048x4096xf32>) outs(%y : memref<2048x4096xf32>) epsilon(1.0e-05)
+  return
+}
+func.func @auto_medium_f16(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
+  rms.norm ins(%x : memref<2048x4096xf16>) outs(%y : memref<2048x4096xf16>) epsilon(1.0e-05)
   return
 }
 // Short f32 rows have no per-tile set-up to save: static tiles of 256 KiB

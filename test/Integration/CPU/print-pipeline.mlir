@@ -5,12 +5,13 @@
 // --print-pipeline prints, on stderr, the pass pipeline rms-run compiles
 // with, each pass with its options: the defaults, or what
 // --pipeline-options set.
-// CHECK: rms-tile{threads=0 tile-rows=0}
+// CHECK: rms-tile{balance-bytes=-1 threads=0 tile-rows=0}
 // CHECK: rms-vectorize{avx512-bf16=-1 block=8 fuse-rows=-1 nontemporal-bytes=-1 split-bytes=-1 split-threads=0 unroll=4 vector-bits=0}
+// CHECK: rms-dynamic-tiles-to-openmp{num-threads=0}
 // CHECK: convert-scf-to-openmp
-// SET: rms-tile{threads=1 tile-rows=4}
+// SET: rms-tile{balance-bytes=-1 threads=1 tile-rows=4}
 // SET: rms-vectorize{{{.*}}split-threads=1{{.*}}}
-// SET-NOT: convert-scf-to-openmp
+// SET-NOT: openmp
 
 func.func @norm(%x: tensor<?x8xf32>, %w: tensor<8xf32>) -> tensor<?x8xf32> {
   %c0 = arith.constant 0 : index

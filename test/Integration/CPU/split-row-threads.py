@@ -26,11 +26,4 @@ CASES = [
     ("2", "split-bytes=8192 threads=false", "f64_1x40000_nothreads", (1, 40000), "f64"),
     ("1", "split-bytes=65536", "f32_1x1048576_1t", (1, 1 << 20), "f32"),
 ]
-results = []
-for seed, (threads, options, name, shape, dtype) in enumerate(CASES):
-    os.environ["OMP_NUM_THREADS"] = threads
-    ok, figure = rmsref.run_case(rms_run, workdir, name, shape, dtype, True,
-                                 1e-5, (False, False), seed=seed,
-                                 extra=[f"--pipeline-options={options}"])
-    results.append((f"{name} [OMP_NUM_THREADS={threads} {options}]", ok, figure))
-rmsref.report(results)
+rmsref.run_thread_cases(rms_run, workdir, CASES)

@@ -19,11 +19,16 @@
 namespace mlir {
 class DialectRegistry;
 class RewritePatternSet;
+class RewriterBase;
 
 namespace rms {
 
 #define GEN_PASS_DECL
 #include "rms/Dialect/Rms/Transforms/Passes.h.inc"
+
+/// The unit attribute with which `rms-tile` marks the `scf.forall` over row
+/// tiles that `rms-dynamic-tiles-to-openmp` schedules dynamically.
+constexpr llvm::StringLiteral kDynamicScheduleAttrName = "rms.dynamic_schedule";
 
 /// Rows shorter than this many bytes are never written with streaming stores
 /// by `rms-vectorize`; f32 and f64 rows that short are not fused either, so
@@ -74,6 +79,15 @@ int64_t getHostCacheBytes(int level);
 
 /// The vector register width of the host, in bits (512 with AVX-512).
 int64_t getHostVectorBits();
+
+/// Lowers the bufferized `forall` (no shared outputs; fails otherwise) to an
+/// OpenMP parallel region around a worksharing loop with
+/// `schedule(dynamic)`, each iteration in an alloca scope, on `numThreads`
+/// threads (0: the runtime's choice): what `rms-dynamic-tiles-to-openmp`
+/// does to the loops `rms-tile` marks.
+LogicalResult lowerToDynamicOpenMPLoop(RewriterBase &rewriter,
+                                       scf::ForallOp forall,
+                                       unsigned numThreads);
 
 /// Adds the pattern that lowers memref `rms.norm` to vectorized loops.
 void populateRmsVectorizePatterns(RewritePatternSet &patterns,
