@@ -88,7 +88,8 @@ def RmsTile : Pass<"rms-tile"> {
     elements, and the `scf.forall` is marked `rms.dynamic_schedule`:
     `rms-dynamic-tiles-to-openmp` lets the threads claim them as they
     finish, so that a thread slowed down takes fewer (2048x4096 f16 at two
-    threads: +10%, bf16 +6%, f32 +3%; 8192x8192 f32 the same). Smaller
+    threads: +10%, bf16 +6%, f32 +3% while the machine was busy, within 3%
+    either way while it was quiet; 8192x8192 f32 0 to +6%). Smaller
     inputs keep one tile per thread and the static schedule, under which a
     thread finds its tile in its cache again on the next call (64x4096 f32
     at two threads: 15% slower dynamically scheduled; 1000x1023 f32, 4 MB:
@@ -285,7 +286,8 @@ def RmsDynamicTilesToOpenMP : Pass<"rms-dynamic-tiles-to-openmp"> {
     it, with `schedule(dynamic)`: a thread takes the next tile when it is
     done with one, so a thread slowed down (by another process, a slower
     core, its memory) takes fewer tiles instead of holding up the rest
-    (2048x4096 f16 at two threads: +10%, bf16 +6%, f32 +3%). Unmarked loops
+    (2048x4096 f16 at two threads: +10%, bf16 +6%, f32 +3% while the
+    machine was busy, within 3% either way while it was quiet). Unmarked loops
     are left to `convert-scf-to-openmp`, whose static schedule keeps each
     tile of data in cache on the same thread from call to call and gives a
     split row's slices to the same threads for both of their sweeps.
