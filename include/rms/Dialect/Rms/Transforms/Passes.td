@@ -165,7 +165,12 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     (bf16 with AVX512-BF16's `vcvtne2ps2bf16`, two vectors at a time, where
     `avx512-bf16` allows: it flushes results below 2^-126 to zero, so a
     pair holding such a result is rounded again with integer operations;
-    else with integer operations throughout; exact either way). The vector width follows the target (512 bits with AVX-512) unless
+    else with integer operations throughout; exact either way). f16 rows of
+    a static length whose f32 products and widened weights fit in three
+    quarters of the L1 cache keep x * w in an f32 row, written by the sweep
+    that sums the row and read by the one that scales it instead of
+    widening x again: in fused sweeps, and in two sweeps for tiles of 8
+    rows or more (an `scf.if` on a dynamic row count). The vector width follows the target (512 bits with AVX-512) unless
     `vector-bits` says otherwise. Operands whose innermost dimension is
     strided (never the case after bufferization with identity layouts) are
     copied into contiguous buffers first (`scf.for` loops of scalar loads
