@@ -77,15 +77,17 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   vectorizeOptions.avx512BF16 = options.avx512BF16;
   pm.addPass(createRmsVectorize(vectorizeOptions));
 
-  // 4. Threads: the tile loops become OpenMP worksharing loops, those of
-  //    inputs too large for the cache with a dynamic schedule, the others
-  //    (and a split row's slices) with a static one. The number of threads
-  //    is left to the runtime (OMP_NUM_THREADS) unless given. Without
-  //    threads they become plain loops and no OpenMP runtime is needed.
+  // 4. Threads: the tile loops become OpenMP parallel regions (a single
+  //    tile runs on the calling thread), whose tiles the threads claim as
+  //    they finish for inputs too large for the cache, and split by thread
+  //    number otherwise; a split row's slices, OpenMP worksharing loops with
+  //    a static schedule. The number of threads is left to the runtime
+  //    (OMP_NUM_THREADS) unless given. Without threads they become plain
+  //    loops and no OpenMP runtime is needed.
   if (options.threads) {
-    RmsDynamicTilesToOpenMPOptions dynamicTiles;
-    dynamicTiles.numThreads = options.numThreads;
-    pm.addPass(rms::createRmsDynamicTilesToOpenMP(dynamicTiles));
+    RmsTilesToOpenMPOptions tilesToOpenMP;
+    tilesToOpenMP.numThreads = options.numThreads;
+    pm.addPass(rms::createRmsTilesToOpenMP(tilesToOpenMP));
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = options.numThreads;

@@ -11,16 +11,22 @@
 // memref, scf or vector.
 
 // The tiles of 16-bit rows are no fewer rows than rows / threads, the count
-// read from the OpenMP runtime before the parallel region.
+// read from the OpenMP runtime before the parallel region, which runs on the
+// calling thread alone where there is one tile; each thread takes its share
+// of the tiles by its number.
 // CHECK-NOT: rms.norm
+// CHECK: llvm.func @omp_get_num_threads() -> i32
+// CHECK: llvm.func @omp_get_thread_num() -> i32
 // CHECK: llvm.func @omp_get_max_threads() -> i32
 // CHECK-LABEL: llvm.func @norm(
 // CHECK-SAME: target_cpu = "{{[^"]+}}"
 // CHECK-SAME: target_features = #llvm.target_features<[
 // CHECK: llvm.call @omp_get_max_threads() : () -> i32
-// CHECK: omp.parallel {
-// CHECK:   omp.wsloop {
-// CHECK:     omp.loop_nest
+// CHECK: %[[MANY:.*]] = llvm.icmp "ugt" %{{.*}}, %{{.*}} : i64
+// CHECK: omp.parallel if(%[[MANY]]) {
+// CHECK-NEXT: llvm.call @omp_get_thread_num() : () -> i32
+// CHECK: llvm.call @omp_get_num_threads() : () -> i32
+// CHECK-NOT: omp.wsloop
 // CHECK:       llvm.load %{{.*}} : !llvm.ptr -> vector<16xf16>
 // CHECK:       llvm.fpext %{{.*}} : vector<16xf16> to vector<16xf32>
 // CHECK:       llvm.intr.fmuladd(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>) -> vector<16xf32>
@@ -61,7 +67,7 @@
 
 // AVX2-LABEL: llvm.func @norm(
 // AVX2: llvm.mlir.constant(2 : i32) : i32
-// AVX2: omp.parallel num_threads
+// AVX2: omp.parallel if(%{{.*}}) num_threads
 // AVX2: vector<8xf32>
 func.func @norm(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>) -> tensor<?x4096xf16> {
   %c0 = arith.constant 0 : index
@@ -85,10 +91,11 @@ func.func @into(%x: tensor<?x4096xf32>, %init: tensor<?x4096xf32>) -> tensor<?x4
 // of 128 rows on 2 threads), claimed by the threads as they finish; the
 // dynamic ones keep a tile per thread and the static schedule.
 // BALANCE-LABEL: llvm.func @norm(
-// BALANCE: omp.wsloop {
+// BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
+// BALANCE-NEXT: llvm.call @omp_get_thread_num()
 // BALANCE-LABEL: llvm.func @large(
 // BALANCE: %[[STEP:.*]] = llvm.mlir.constant(128 : index) : i64
-// BALANCE: omp.parallel num_threads
+// BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
 // BALANCE-NEXT: omp.wsloop schedule(dynamic) {
 // BALANCE-NEXT: omp.loop_nest (%{{.*}}) : i64 = (%{{.*}}) to (%{{.*}}) step (%[[STEP]]) {
 func.func @large(%x: memref<2048x4096xf16>, %w: memref<4096xf16>, %y: memref<2048x4096xf16>) {

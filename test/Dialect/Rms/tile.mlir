@@ -159,26 +159,27 @@ func.func @one_tile(%x: tensor<3x4099xf32>, %init: tensor<3x4099xf32>) -> tensor
 // THREADS-LABEL: func @auto_medium
 // THREADS: scf.forall ({{.*}}) = (0) to (2048) step (1024)
 // THREADS: memref.subview {{.*}} [1024, 4096] [1, 1]
-// THREADS-NOT: rms.dynamic_schedule
-// Inputs of balance-bytes or more (here 32 MiB) get about 8 tiles per
-// thread, in a loop marked for a dynamic schedule; 16 MiB keep a tile per
-// thread, and so do short f32 rows (16 MiB), which keep static tiles.
+// THREADS: } {rms.schedule = "static"}
+// Every tile loop is marked for rms-tiles-to-openmp: inputs of
+// balance-bytes or more (here 32 MiB) get about 8 tiles per thread, in a
+// loop marked for a dynamic schedule; 16 MiB keep a tile per thread, and so
+// do short f32 rows (16 MiB), which keep static tiles, both marked static.
 // BALANCE-LABEL: func @auto_large
 // BALANCE: scf.forall ({{.*}}) = (0) to (8192) step (512)
 // BALANCE: memref.subview {{.*}} [512, 8192] [1, 1]
-// BALANCE: } {rms.dynamic_schedule}
+// BALANCE: } {rms.schedule = "dynamic"}
 // BALANCE-LABEL: func @auto_larger
 // BALANCE: scf.forall ({{.*}}) = (0) to (16384) step (1024)
-// BALANCE: } {rms.dynamic_schedule}
+// BALANCE: } {rms.schedule = "dynamic"}
 // BALANCE-LABEL: func @auto_medium
 // BALANCE: scf.forall ({{.*}}) = (0) to (2048) step (128)
-// BALANCE: } {rms.dynamic_schedule}
+// BALANCE: } {rms.schedule = "dynamic"}
 // BALANCE-LABEL: func @auto_medium_f16
 // BALANCE: scf.forall ({{.*}}) = (0) to (2048) step (1024)
-// BALANCE-NOT: rms.dynamic_schedule
+// BALANCE: } {rms.schedule = "static"}
 // BALANCE-LABEL: func @short_rows
 // BALANCE: scf.forall ({{.*}}) = (0) to (65536) step (1024)
-// BALANCE-NOT: rms.dynamic_schedule
+// BALANCE: } {rms.schedule = "static"}
 // BALANCE: return
 // With the thread count read at run time, 8 tiles for each.
 // BRUNTIME-LABEL: func @auto_medium
@@ -188,7 +189,7 @@ func.func @one_tile(%x: tensor<3x4099xf32>, %init: tensor<3x4099xf32>) -> tensor
 // BRUNTIME: %[[T1:.*]] = arith.maxui %[[TILES]], %c1
 // BRUNTIME: %[[PER:.*]] = arith.ceildivui %c2048, %[[T1]]
 // BRUNTIME: scf.forall ({{.*}}) = (0) to (2048) step (%{{.*}})
-// BRUNTIME: } {rms.dynamic_schedule}
+// BRUNTIME: } {rms.schedule = "dynamic"}
 func.func @auto_large(%x: memref<8192x8192xf32>, %y: memref<8192x8192xf32>) {
   rms.norm ins(%x : memref<8192x8192xf32>) outs(%y : memref<8192x8192xf32>) epsilon(1.0e-05)
   return

@@ -7,7 +7,7 @@
 // --pipeline-options set.
 // CHECK: rms-tile{balance-bytes=-1 threads=0 tile-rows=0}
 // CHECK: rms-vectorize{avx512-bf16=-1 block=8 fuse-rows=-1 nontemporal-bytes=-1 split-bytes=-1 split-threads=0 unroll=4 vector-bits=0}
-// CHECK: rms-dynamic-tiles-to-openmp{num-threads=0}
+// CHECK: rms-tiles-to-openmp{num-threads=0}
 // CHECK: convert-scf-to-openmp
 // SET: rms-tile{balance-bytes=-1 threads=1 tile-rows=4}
 // SET: rms-vectorize{{{.*}}split-threads=1{{.*}}}

@@ -2,12 +2,16 @@
 
 // The CPU pipeline's output translates to LLVM IR: the C interface takes
 // pointers to StridedMemRefType descriptors (result first), the row tiles run
-// through the OpenMP runtime, and the sum of squares is 16-lane fused
-// multiply-adds.
+// through the OpenMP runtime (on the calling thread alone where there is a
+// single tile), each thread's share found from its thread number, and the
+// sum of squares is 16-lane fused multiply-adds.
 
 // CHECK: define { ptr, ptr, i64, [2 x i64], [2 x i64] } @norm(
-// CHECK: call void (ptr, i32, ptr, ...) @__kmpc_fork_call(
+// CHECK: %[[MANY:.*]] = sext i1 %{{.*}} to i32
+// CHECK: call void @__kmpc_fork_call_if(ptr @{{.*}}, i32 1, ptr @norm..omp_par, i32 %[[MANY]], ptr
 // CHECK: define internal void @norm..omp_par(
+// CHECK: call i32 @omp_get_thread_num()
+// CHECK: call i32 @omp_get_num_threads()
 // CHECK-DAG: fpext <16 x half> %{{.*}} to <16 x float>
 // CHECK-DAG: call <16 x float> @llvm.fmuladd.v16f32(
 // CHECK-DAG: fptrunc <16 x float> %{{.*}} to <16 x half>

@@ -225,7 +225,7 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
 
   /// Tiles `op`, outer leading dimensions by 1, the innermost one by `rows`,
   /// and the normalized dimension not at all; marks the loop
-  /// `rms.dynamic_schedule` where `balanced`.
+  /// `rms.schedule = "dynamic"` where `balanced`, "static" otherwise.
   LogicalResult tile(IRRewriter &rewriter, NormOp op, OpFoldResult rows,
                      bool balanced = false) {
     int64_t rank = op.getInputType().getRank();
@@ -240,9 +240,9 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
         rewriter, cast<TilingInterface>(op.getOperation()), options);
     if (failed(tiled))
       return op.emitOpError("could not be tiled");
-    if (balanced)
-      tiled->loops.front()->setAttr(kDynamicScheduleAttrName,
-                                    rewriter.getUnitAttr());
+    tiled->loops.front()->setAttr(
+        kScheduleAttrName,
+        rewriter.getStringAttr(balanced ? "dynamic" : "static"));
     rewriter.replaceOp(op, tiled->replacements);
     return success();
   }

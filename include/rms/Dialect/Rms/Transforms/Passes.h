@@ -26,9 +26,10 @@ namespace rms {
 #define GEN_PASS_DECL
 #include "rms/Dialect/Rms/Transforms/Passes.h.inc"
 
-/// The unit attribute with which `rms-tile` marks the `scf.forall` over row
-/// tiles that `rms-dynamic-tiles-to-openmp` schedules dynamically.
-constexpr llvm::StringLiteral kDynamicScheduleAttrName = "rms.dynamic_schedule";
+/// The attribute with which `rms-tile` marks its `scf.forall` over row
+/// tiles for `rms-tiles-to-openmp`: "static" (each thread a fixed share) or
+/// "dynamic" (the threads claim tiles as they finish).
+constexpr llvm::StringLiteral kScheduleAttrName = "rms.schedule";
 
 /// Rows shorter than this many bytes are never written with streaming stores
 /// by `rms-vectorize`; f32 and f64 rows that short are not fused either, so
@@ -80,14 +81,16 @@ int64_t getHostCacheBytes(int level);
 /// The vector register width of the host, in bits (512 with AVX-512).
 int64_t getHostVectorBits();
 
-/// Lowers the bufferized `forall` (no shared outputs; fails otherwise) to an
-/// OpenMP parallel region around a worksharing loop with
-/// `schedule(dynamic)`, each iteration in an alloca scope, on `numThreads`
-/// threads (0: the runtime's choice): what `rms-dynamic-tiles-to-openmp`
-/// does to the loops `rms-tile` marks.
-LogicalResult lowerToDynamicOpenMPLoop(RewriterBase &rewriter,
-                                       scf::ForallOp forall,
-                                       unsigned numThreads);
+/// Lowers the bufferized `forall` (no shared outputs) to an OpenMP parallel
+/// region on `numThreads` threads (0: the runtime's choice), run by the
+/// calling thread alone where there is one iteration: the iterations
+/// claimed by the threads as they finish (`dynamic`: `omp.wsloop
+/// schedule(dynamic)`), or split into a contiguous share per thread number,
+/// each iteration in an alloca scope. What `rms-tiles-to-openmp` does to
+/// the loops `rms-tile` marks. Fails, adding nothing, where
+/// `omp_get_thread_num`/`omp_get_num_threads` cannot be declared.
+LogicalResult lowerTilesToOpenMP(RewriterBase &rewriter, scf::ForallOp forall,
+                                 bool dynamic, unsigned numThreads);
 
 /// Adds the pattern that lowers memref `rms.norm` to vectorized loops.
 void populateRmsVectorizePatterns(RewritePatternSet &patterns,

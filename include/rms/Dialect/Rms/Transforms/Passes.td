@@ -83,10 +83,10 @@ def RmsTile : Pass<"rms-tile"> {
 
     Static inputs of `balance-bytes` or more (by default twice the L2
     caches of the threads together: 8 MiB for two cores of 2 MiB), too
-    large to stay in cache from one call to the next, get
-    about eight tiles per thread instead of one, still of at least 32K
-    elements, and the `scf.forall` is marked `rms.dynamic_schedule`:
-    `rms-dynamic-tiles-to-openmp` lets the threads claim them as they
+    large to stay in cache from one call to the next, get about eight
+    tiles per thread instead of one, still of at least 32K elements, and
+    the `scf.forall` is marked `rms.schedule = "dynamic"` (other tile loops
+    "static", for `rms-tiles-to-openmp`): the threads claim them as they
     finish, so that a thread slowed down takes fewer (2048x4096 f16 at two
     threads: +10%, bf16 +6%, f32 +3% while the machine was busy, within 3%
     either way while it was quiet; 8192x8192 f32 0 to +6%). Smaller
@@ -128,8 +128,8 @@ def RmsTile : Pass<"rms-tile"> {
     Option<"balanceBytes", "balance-bytes", "int64_t", /*default=*/"-1",
            "With a thread count, static inputs of at least this many bytes "
            "whose tiles would follow the thread count get about 8 tiles per "
-           "thread instead, in an scf.forall marked rms.dynamic_schedule "
-           "(for rms-dynamic-tiles-to-openmp); 0: never, -1: twice the L2 "
+           "thread instead, in an scf.forall marked rms.schedule = "
+           "\"dynamic\" (for rms-tiles-to-openmp); 0: never, -1: twice the L2 "
            "caches of the threads together (threads, else the host's "
            "cores)">
   ];
@@ -280,41 +280,58 @@ def RmsVectorize : Pass<"rms-vectorize"> {
   ];
 }
 
-def RmsDynamicTilesToOpenMP : Pass<"rms-dynamic-tiles-to-openmp"> {
-  let summary = "Lower row tiles marked rms.dynamic_schedule to OpenMP "
-                "loops that the threads claim as they finish";
+def RmsTilesToOpenMP : Pass<"rms-tiles-to-openmp", "::mlir::ModuleOp"> {
+  let summary = "Lower the row tiles rms-tile marks to OpenMP parallel "
+                "regions";
   let description = [{
-    `rms-tile` marks with `rms.dynamic_schedule` the `scf.forall` over the
-    row tiles of norms too large for the cache, which it cuts into about
-    eight tiles per thread. This pass lowers each marked (bufferized)
-    `scf.forall` to the OpenMP loop `convert-scf-to-openmp` would make of
-    it, with `schedule(dynamic)`: a thread takes the next tile when it is
-    done with one, so a thread slowed down (by another process, a slower
-    core, its memory) takes fewer tiles instead of holding up the rest
-    (2048x4096 f16 at two threads: +10%, bf16 +6%, f32 +3% while the
-    machine was busy, within 3% either way while it was quiet). Unmarked loops
-    are left to `convert-scf-to-openmp`, whose static schedule keeps each
-    tile of data in cache on the same thread from call to call and gives a
-    split row's slices to the same threads for both of their sweeps.
+    `rms-tile` marks its (bufferized) `scf.forall` over row tiles
+    `rms.schedule = "static"`, or `"dynamic"` for the tiles of norms too
+    large for the caches, which it cuts into about eight tiles per thread.
+    This pass lowers each marked loop to an `omp.parallel` region with an
+    `if` clause: where there is a single tile, the calling thread runs it
+    alone, without starting the other threads (a one-row norm of a dynamic
+    shape, 1x4096 f16: 4.3 to 1.5 us a call at two threads, 2.6 to 1.6 us
+    at one; 1.2 us compiled without threads).
+
+    Static: thread t of T runs the tiles [t * q + min(t, r), ...), q + 1 of
+    them if t < r, else q (q = tiles / T, r = tiles % T), the split of
+    OpenMP's static schedule, found from `omp_get_thread_num()` and
+    `omp_get_num_threads()` (which the pass declares). An `omp.wsloop`
+    would call `__kmpc_for_static_init`, which in Debian's libomp formats a
+    trace message each time: about 0.5 us a region, as much as a small norm.
+
+    Dynamic: an `omp.wsloop` with `schedule(dynamic)` (which
+    `convert-scf-to-openmp` cannot express): a thread takes the next tile
+    when it is done with one, so a thread slowed down (by another process,
+    a slower core, its memory) takes fewer tiles instead of holding up the
+    rest (2048x4096 f16 at two threads: +10%, bf16 +6%, f32 +3% while the
+    machine was busy, within 3% either way while it was quiet).
+
+    Unmarked loops (a split row's slices among them, which must go to the
+    same threads in both of their loops) are left to
+    `convert-scf-to-openmp`.
 
     Before:
 
     ```mlir
-    scf.forall (%i) = (0) to (2048) step (128) {
+    scf.forall (%i) = (0) to (%rows) step (%step) {
       ...
-    } {rms.dynamic_schedule}
+    } {rms.schedule = "static"}
     ```
 
-    After:
+    After (abridged):
 
     ```mlir
-    omp.parallel {
-      omp.wsloop schedule(dynamic) {
-        omp.loop_nest (%i) : index = (%c0) to (%c2048) step (%c128) {
-          memref.alloca_scope {
-            ...
-          }
-          omp.yield
+    %tiles = arith.ceildivui %rows, %step : index
+    %many = arith.cmpi ugt, %tiles, %c1 : index
+    omp.parallel if(%many) {
+      %t = llvm.call @omp_get_thread_num() : () -> i32
+      %n = llvm.call @omp_get_num_threads() : () -> i32
+      ...
+      scf.for %k = %begin to %end step %c1 {
+        %i = arith.muli %k, %step : index
+        memref.alloca_scope {
+          ...
         }
       }
       omp.terminator
@@ -327,9 +344,11 @@ def RmsDynamicTilesToOpenMP : Pass<"rms-dynamic-tiles-to-openmp"> {
            "choice), as convert-scf-to-openmp's option">
   ];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
-    "::mlir::omp::OpenMPDialect"
+    "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

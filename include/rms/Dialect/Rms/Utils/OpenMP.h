@@ -1,8 +1,9 @@
-//===- OpenMP.h - the OpenMP runtime's thread count -------------*- C++ -*-===//
+//===- OpenMP.h - the OpenMP runtime's thread queries -----------*- C++ -*-===//
 //
-// `omp_get_max_threads()` as an index value, for the passes that size their
-// work by the number of threads the CPU code will run on when that number
-// is only known at run time (OMP_NUM_THREADS).
+// Calls of the OpenMP runtime's queries (`omp_get_max_threads()`, ...) as
+// index values, for the passes that size their work by the number of
+// threads the CPU code will run on when that number is only known at run
+// time (OMP_NUM_THREADS), and that split it among them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,22 +18,22 @@
 
 namespace mlir::rms {
 
-/// The number of threads an OpenMP parallel region started here would have:
-/// a call of `omp_get_max_threads` at `b`'s insertion point, as an index.
-/// The call goes to the module's declaration, `llvm.func` or `func.func`
-/// `@omp_get_max_threads() -> i32`, or to an `llvm.func` declared here if
-/// there is none and `mayDeclare` (a pass running on a function must not add
-/// symbols to the module around it). Null where neither is possible: a
-/// symbol of that name that is not such a declaration (another type, or a
-/// function defined in the module, which is not the OpenMP runtime's), or
-/// no declaration that may be added.
-inline Value createMaxThreadsCall(OpBuilder &b, Location loc, ModuleOp module,
-                                  bool mayDeclare) {
+/// A call of the OpenMP runtime's query `name` (`int name(void)`, such as
+/// `omp_get_max_threads`) at `b`'s insertion point, as an index. The call
+/// goes to the module's declaration, `llvm.func` or `func.func`
+/// `@name() -> i32`, or to an `llvm.func` declared here if there is none and
+/// `mayDeclare` (a pass running on a function must not add symbols to the
+/// module around it). Null where neither is possible: a symbol of that name
+/// that is not such a declaration (another type, or a function defined in
+/// the module, which is not the OpenMP runtime's), or no declaration that
+/// may be added.
+inline Value createOpenMPQueryCall(OpBuilder &b, Location loc, ModuleOp module,
+                                   StringRef name, bool mayDeclare) {
   if (!module)
     return Value();
   Type i32 = b.getI32Type();
   Value count;
-  Operation *existing = module.lookupSymbol("omp_get_max_threads");
+  Operation *existing = module.lookupSymbol(name);
   if (auto func = dyn_cast_or_null<func::FuncOp>(existing)) {
     if (!func.isExternal() ||
         func.getFunctionType() != b.getFunctionType({}, {i32}))
@@ -45,7 +46,7 @@ inline Value createMaxThreadsCall(OpBuilder &b, Location loc, ModuleOp module,
          declared.getFunctionType() != LLVM::LLVMFunctionType::get(i32, {})))
       return Value();
     FailureOr<LLVM::LLVMFuncOp> fn =
-        LLVM::lookupOrCreateFn(b, module, "omp_get_max_threads", {}, i32);
+        LLVM::lookupOrCreateFn(b, module, name, {}, i32);
     if (failed(fn))
       return Value();
     count = LLVM::CallOp::create(b, loc, *fn, ValueRange{}).getResult();
@@ -53,6 +54,14 @@ inline Value createMaxThreadsCall(OpBuilder &b, Location loc, ModuleOp module,
     return Value();
   }
   return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), count);
+}
+
+/// The number of threads an OpenMP parallel region started here would have:
+/// `omp_get_max_threads()` (see `createOpenMPQueryCall`).
+inline Value createMaxThreadsCall(OpBuilder &b, Location loc, ModuleOp module,
+                                  bool mayDeclare) {
+  return createOpenMPQueryCall(b, loc, module, "omp_get_max_threads",
+                               mayDeclare);
 }
 
 } // namespace mlir::rms

@@ -1,0 +1,193 @@
+//===- TilesToOpenMP.cpp - row tiles to OpenMP parallel regions -----------===//
+//
+// Implements `rms-tiles-to-openmp`: every bufferized `scf.forall` that
+// `rms-tile` marked `rms.schedule` becomes an OpenMP parallel region that
+// runs on the calling thread alone where there is one tile. Its tiles are
+// split among the threads the way a static schedule does, by the thread
+// numbers, or, marked "dynamic", claimed by the threads as they finish (an
+// `omp.wsloop` with `schedule(dynamic)`, which `convert-scf-to-openmp`
+// cannot express).
+//
+//===----------------------------------------------------------------------===//
+
+#include "rms/Dialect/Rms/Transforms/Passes.h"
+#include "rms/Dialect/Rms/Utils/OpenMP.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::rms {
+#define GEN_PASS_DEF_RMSTILESTOOPENMP
+#include "rms/Dialect/Rms/Transforms/Passes.h.inc"
+} // namespace mlir::rms
+
+using namespace mlir;
+
+/// Moves the body of `forall` into a new `memref.alloca_scope` at `b`'s
+/// insertion point, its induction variables replaced by `ivs`. The scope
+/// bounds the stack allocations of an iteration, as convert-scf-to-openmp's
+/// does.
+static void inlineBodyInScope(RewriterBase &rewriter, scf::ForallOp forall,
+                              ValueRange ivs) {
+  Location loc = forall.getLoc();
+  auto scope = memref::AllocaScopeOp::create(rewriter, loc, TypeRange());
+  OpBuilder::InsertionGuard guard(rewriter);
+  Block *body = forall.getBody();
+  rewriter.eraseOp(body->getTerminator());
+  Block *scopeBody = rewriter.createBlock(&scope.getBodyRegion());
+  rewriter.mergeBlocks(body, scopeBody, ivs);
+  memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange());
+}
+
+LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
+                                      scf::ForallOp forall, bool dynamic,
+                                      unsigned numThreads) {
+  assert(forall.getOutputs().empty() && "the forall must be bufferized");
+  auto module = forall->getParentOfType<ModuleOp>();
+  Location loc = forall.getLoc();
+  rewriter.setInsertionPoint(forall);
+  SmallVector<Value> lbs = forall.getLowerBound(rewriter);
+  SmallVector<Value> ubs = forall.getUpperBound(rewriter);
+  SmallVector<Value> steps = forall.getStep(rewriter);
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, value);
+  };
+  // The number of tiles, per dimension and in all.
+  SmallVector<Value> counts;
+  Value tiles = index(1);
+  for (auto [lb, ub, step] : llvm::zip_equal(lbs, ubs, steps)) {
+    counts.push_back(rewriter.createOrFold<arith::CeilDivUIOp>(
+        loc, rewriter.createOrFold<arith::SubIOp>(loc, ub, lb), step));
+    tiles = rewriter.createOrFold<arith::MulIOp>(loc, tiles, counts.back());
+  }
+
+  // One tile runs on the calling thread: the runtime then starts no thread
+  // and the region costs about 0.1 us instead of 1-2 us.
+  omp::ParallelOperands parallelClauses;
+  parallelClauses.ifExpr = rewriter.createOrFold<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::ugt, tiles, index(1));
+  if (numThreads > 0)
+    parallelClauses.numThreads = LLVM::ConstantOp::create(
+        rewriter, loc, rewriter.getI32IntegerAttr(numThreads));
+  auto parallel = omp::ParallelOp::create(rewriter, loc, parallelClauses);
+  rewriter.createBlock(&parallel.getRegion());
+  omp::TerminatorOp::create(rewriter, loc);
+  rewriter.setInsertionPointToStart(&parallel.getRegion().front());
+  int64_t rank = forall.getRank();
+
+  if (dynamic) {
+    omp::WsloopOperands loopClauses;
+    loopClauses.scheduleKind = omp::ClauseScheduleKindAttr::get(
+        rewriter.getContext(), omp::ClauseScheduleKind::Dynamic);
+    auto wsloop = omp::WsloopOp::create(rewriter, loc, loopClauses);
+    rewriter.createBlock(&wsloop.getRegion());
+    omp::LoopNestOperands bounds;
+    bounds.loopLowerBounds = lbs;
+    bounds.loopUpperBounds = ubs;
+    bounds.loopSteps = steps;
+    auto nest = omp::LoopNestOp::create(rewriter, loc, bounds);
+    Block *iteration = rewriter.createBlock(
+        &nest.getRegion(), {},
+        SmallVector<Type>(rank, rewriter.getIndexType()),
+        SmallVector<Location>(rank, loc));
+    inlineBodyInScope(rewriter, forall, iteration->getArguments());
+    omp::YieldOp::create(rewriter, loc, ValueRange());
+    rewriter.eraseOp(forall);
+    return success();
+  }
+
+  // Static: thread t of T takes tiles [t * q + min(t, r), ...), q + (t < r)
+  // of them (q = tiles / T, r = tiles % T), as OpenMP's static schedule
+  // splits them, without its runtime calls per loop (Debian's libomp
+  // formats a trace message in each, about 0.5 us).
+  Value zero = index(0), one = index(1);
+  Value thread = createOpenMPQueryCall(rewriter, loc, module,
+                                       "omp_get_thread_num", true);
+  Value threads = createOpenMPQueryCall(rewriter, loc, module,
+                                        "omp_get_num_threads", true);
+  if (!thread || !threads) {
+    rewriter.eraseOp(parallel);
+    return failure();
+  }
+  Value share = arith::DivUIOp::create(rewriter, loc, tiles, threads);
+  Value rest = arith::RemUIOp::create(rewriter, loc, tiles, threads);
+  Value begin = arith::AddIOp::create(
+      rewriter, loc, arith::MulIOp::create(rewriter, loc, thread, share),
+      arith::MinUIOp::create(rewriter, loc, thread, rest));
+  Value extra = arith::SelectOp::create(
+      rewriter, loc,
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, thread,
+                            rest),
+      one, zero);
+  Value end = arith::AddIOp::create(
+      rewriter, loc, begin,
+      arith::AddIOp::create(rewriter, loc, share, extra));
+  scf::ForOp::create(
+      rewriter, loc, begin, end, one, ValueRange{},
+      [&](OpBuilder &, Location, Value tile, ValueRange) {
+        // The tile's position in each dimension, the last varying fastest.
+        SmallVector<Value> ivs(rank);
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          Value position = d ? arith::RemUIOp::create(rewriter, loc, tile,
+                                                      counts[d])
+                                   .getResult()
+                             : tile;
+          ivs[d] = arith::AddIOp::create(
+              rewriter, loc, lbs[d],
+              arith::MulIOp::create(rewriter, loc, position, steps[d]));
+          if (d)
+            tile = arith::DivUIOp::create(rewriter, loc, tile, counts[d]);
+        }
+        inlineBodyInScope(rewriter, forall, ivs);
+        scf::YieldOp::create(rewriter, loc);
+      });
+  rewriter.eraseOp(forall);
+  return success();
+}
+
+namespace {
+struct RmsTilesToOpenMPPass
+    : public rms::impl::RmsTilesToOpenMPBase<RmsTilesToOpenMPPass> {
+  using RmsTilesToOpenMPBase::RmsTilesToOpenMPBase;
+
+  void runOnOperation() override {
+    SmallVector<std::pair<scf::ForallOp, bool>> marked;
+    bool wrongValue = false;
+    getOperation()->walk([&](scf::ForallOp forall) {
+      auto schedule =
+          forall->getAttrOfType<StringAttr>(rms::kScheduleAttrName);
+      if (!forall->hasAttr(rms::kScheduleAttrName))
+        return;
+      if (!schedule || (schedule.getValue() != "static" &&
+                        schedule.getValue() != "dynamic")) {
+        forall.emitOpError()
+            << rms::kScheduleAttrName
+            << " must be \"static\" or \"dynamic\"";
+        wrongValue = true;
+        return;
+      }
+      marked.push_back({forall, schedule.getValue() == "dynamic"});
+    });
+    if (wrongValue)
+      return signalPassFailure();
+    IRRewriter rewriter(&getContext());
+    for (auto [forall, dynamic] : marked) {
+      if (!forall.getOutputs().empty()) {
+        forall.emitOpError("marked ")
+            << rms::kScheduleAttrName
+            << " must be bufferized (have no shared outputs) before "
+               "rms-tiles-to-openmp";
+        return signalPassFailure();
+      }
+      if (failed(rms::lowerTilesToOpenMP(rewriter, forall, dynamic,
+                                         numThreads))) {
+        forall.emitOpError("cannot call omp_get_thread_num() and "
+                           "omp_get_num_threads(): the module has another "
+                           "symbol of that name");
+        return signalPassFailure();
+      }
+    }
+  }
+};
+} // namespace

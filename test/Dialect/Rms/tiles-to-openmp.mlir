@@ -1,0 +1,175 @@
+// RUN: rms-opt %s -rms-tiles-to-openmp -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: rms-opt %s -rms-tiles-to-openmp=num-threads=4 -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=FOUR
+
+// A forall that rms-tile marked "static" becomes a parallel region, run by
+// the calling thread alone where there is a single tile, in which each
+// thread takes a contiguous share of the tiles by its number: q = tiles / T
+// of them, one more for the first r = tiles % T threads. The runtime's
+// queries are declared; each tile runs in an alloca scope.
+
+// CHECK-DAG: llvm.func @omp_get_thread_num() -> i32
+// CHECK-DAG: llvm.func @omp_get_num_threads() -> i32
+// CHECK-LABEL: func @static_tiles
+// CHECK-SAME: (%[[X:.*]]: memref<?x4096xf16>, %[[Y:.*]]: memref<?x4096xf16>, %[[STEP:.*]]: index)
+// CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %{{.*}}
+// CHECK: %[[TILES:.*]] = arith.ceildivui %[[ROWS]], %[[STEP]] : index
+// CHECK: %[[MANY:.*]] = arith.cmpi ugt, %[[TILES]], %{{.*}} : index
+// CHECK: omp.parallel if(%[[MANY]]) {
+// CHECK: %[[TN:.*]] = llvm.call @omp_get_thread_num() : () -> i32
+// CHECK-NEXT: %[[T:.*]] = arith.index_castui %[[TN]] : i32 to index
+// CHECK-NEXT: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
+// CHECK-NEXT: %[[N:.*]] = arith.index_castui %[[NN]] : i32 to index
+// CHECK-NEXT: %[[Q:.*]] = arith.divui %[[TILES]], %[[N]] : index
+// CHECK-NEXT: %[[R:.*]] = arith.remui %[[TILES]], %[[N]] : index
+// CHECK-NEXT: %[[TQ:.*]] = arith.muli %[[T]], %[[Q]] : index
+// CHECK-NEXT: %[[MIN:.*]] = arith.minui %[[T]], %[[R]] : index
+// CHECK-NEXT: %[[BEGIN:.*]] = arith.addi %[[TQ]], %[[MIN]] : index
+// CHECK-NEXT: %[[LT:.*]] = arith.cmpi ult, %[[T]], %[[R]] : index
+// CHECK-NEXT: %[[EXTRA:.*]] = arith.select %[[LT]], %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %[[COUNT:.*]] = arith.addi %[[Q]], %[[EXTRA]] : index
+// CHECK-NEXT: %[[END:.*]] = arith.addi %[[BEGIN]], %[[COUNT]] : index
+// CHECK-NEXT: scf.for %[[K:.*]] = %[[BEGIN]] to %[[END]] step %{{.*}} {
+// CHECK-NEXT: %[[OFF:.*]] = arith.muli %[[K]], %[[STEP]] : index
+// CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[OFF]] : index
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: %[[XS:.*]] = memref.subview %[[X]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
+// CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
+// CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: omp.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// FOUR-LABEL: func @static_tiles
+// FOUR: %[[N:.*]] = llvm.mlir.constant(4 : i32) : i32
+// FOUR: omp.parallel if(%{{.*}}) num_threads(%[[N]] : i32) {
+func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: index) {
+  %c0 = arith.constant 0 : index
+  %rows = memref.dim %x, %c0 : memref<?x4096xf16>
+  scf.forall (%i) = (0) to (%rows) step (%step) {
+    %xs = memref.subview %x[%i, 0] [%step, 4096] [1, 1] : memref<?x4096xf16> to memref<?x4096xf16, strided<[4096, 1], offset: ?>>
+    %ys = memref.subview %y[%i, 0] [%step, 4096] [1, 1] : memref<?x4096xf16> to memref<?x4096xf16, strided<[4096, 1], offset: ?>>
+    rms.norm ins(%xs : memref<?x4096xf16, strided<[4096, 1], offset: ?>>) outs(%ys : memref<?x4096xf16, strided<[4096, 1], offset: ?>>) epsilon(1.0e-05)
+  } {rms.schedule = "static"}
+  return
+}
+
+// -----
+
+// Marked "dynamic": an OpenMP loop with schedule(dynamic), whose tiles the
+// threads claim as they finish; the tile count of static bounds folds.
+
+// CHECK-LABEL: func @dynamic_tiles
+// CHECK-SAME: (%[[X:.*]]: memref<2048x4096xf16>, %[[Y:.*]]: memref<2048x4096xf16>)
+// CHECK-DAG: %[[TRUE:.*]] = arith.constant true
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C2048:.*]] = arith.constant 2048 : index
+// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-NOT: scf.forall
+// CHECK: omp.parallel if(%[[TRUE]]) {
+// CHECK-NEXT: omp.wsloop schedule(dynamic) {
+// CHECK-NEXT: omp.loop_nest (%[[I:.*]]) : index = (%[[C0]]) to (%[[C2048]]) step (%[[C128]]) {
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: %[[XS:.*]] = memref.subview %[[X]][%[[I]], 0] [128, 4096] [1, 1]
+// CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [128, 4096] [1, 1]
+// CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
+// CHECK-NEXT: }
+// CHECK-NEXT: omp.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: omp.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// FOUR-LABEL: func @dynamic_tiles
+// FOUR: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
+// FOUR-NEXT: omp.wsloop schedule(dynamic) {
+func.func @dynamic_tiles(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
+  scf.forall (%i) = (0) to (2048) step (128) {
+    %xs = memref.subview %x[%i, 0] [128, 4096] [1, 1] : memref<2048x4096xf16> to memref<128x4096xf16, strided<[4096, 1], offset: ?>>
+    %ys = memref.subview %y[%i, 0] [128, 4096] [1, 1] : memref<2048x4096xf16> to memref<128x4096xf16, strided<[4096, 1], offset: ?>>
+    rms.norm ins(%xs : memref<128x4096xf16, strided<[4096, 1], offset: ?>>) outs(%ys : memref<128x4096xf16, strided<[4096, 1], offset: ?>>) epsilon(1.0e-05)
+  } {rms.schedule = "dynamic"}
+  return
+}
+
+// -----
+
+// A two-dimensional forall: tile k is at (k / 16, k % 16) of the 4 x 16
+// tiles, the last dimension varying fastest. An unmarked forall (a split
+// row's slices, which need the same threads in both of their loops) is left
+// to convert-scf-to-openmp.
+
+// CHECK-LABEL: func @two_dims_and_unmarked
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: omp.parallel
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT: %[[INNER:.*]] = arith.remui %[[K]], %[[C16]] : index
+// CHECK-NEXT: %[[ROW:.*]] = arith.muli %[[INNER]], %[[C64]] : index
+// CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[ROW]] : index
+// CHECK-NEXT: %[[OUTER:.*]] = arith.divui %[[K]], %[[C16]] : index
+// CHECK-NEXT: %[[B0:.*]] = arith.muli %[[OUTER]], %{{.*}} : index
+// CHECK-NEXT: %[[B:.*]] = arith.addi %{{.*}}, %[[B0]] : index
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: memref.subview %{{.*}}[%[[B]], %[[I]], 0] [1, 64, 4096]
+// CHECK: scf.forall (%{{.*}}) in (2) {
+// CHECK-NOT: omp.
+// CHECK: return
+func.func @two_dims_and_unmarked(%x: memref<4x1024x4096xf32>, %y: memref<4x1024x4096xf32>) {
+  scf.forall (%b, %i) = (0, 0) to (4, 1024) step (1, 64) {
+    %xs = memref.subview %x[%b, %i, 0] [1, 64, 4096] [1, 1, 1] : memref<4x1024x4096xf32> to memref<1x64x4096xf32, strided<[4194304, 4096, 1], offset: ?>>
+    %ys = memref.subview %y[%b, %i, 0] [1, 64, 4096] [1, 1, 1] : memref<4x1024x4096xf32> to memref<1x64x4096xf32, strided<[4194304, 4096, 1], offset: ?>>
+    rms.norm ins(%xs : memref<1x64x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) outs(%ys : memref<1x64x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) epsilon(1.0e-05)
+  } {rms.schedule = "static"}
+  scf.forall (%i) in (2) {
+    %xs = memref.subview %x[0, %i, 0] [1, 1, 4096] [1, 1, 1] : memref<4x1024x4096xf32> to memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>
+    %ys = memref.subview %y[0, %i, 0] [1, 1, 4096] [1, 1, 1] : memref<4x1024x4096xf32> to memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>
+    rms.norm ins(%xs : memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) outs(%ys : memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) epsilon(1.0e-05)
+  }
+  return
+}
+
+// -----
+
+// A marked forall on tensors has not been bufferized: there is no OpenMP
+// region to make of it.
+
+func.func @tensors(%x: tensor<64x4096xf32>, %init: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
+  // expected-error @below {{marked rms.schedule must be bufferized (have no shared outputs) before rms-tiles-to-openmp}}
+  %r = scf.forall (%i) = (0) to (64) step (32) shared_outs(%o = %init) -> (tensor<64x4096xf32>) {
+    %xs = tensor.extract_slice %x[%i, 0] [32, 4096] [1, 1] : tensor<64x4096xf32> to tensor<32x4096xf32>
+    %os = tensor.extract_slice %o[%i, 0] [32, 4096] [1, 1] : tensor<64x4096xf32> to tensor<32x4096xf32>
+    %t = rms.norm ins(%xs : tensor<32x4096xf32>) outs(%os : tensor<32x4096xf32>) epsilon(1.0e-05) -> tensor<32x4096xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %t into %o[%i, 0] [32, 4096] [1, 1] : tensor<32x4096xf32> into tensor<64x4096xf32>
+    }
+  } {rms.schedule = "static"}
+  return %r : tensor<64x4096xf32>
+}
+
+// -----
+
+// Only the two schedules are known.
+
+func.func @unknown_schedule(%y: memref<8xf32>, %v: f32) {
+  // expected-error @below {{rms.schedule must be "static" or "dynamic"}}
+  scf.forall (%i) in (8) {
+    memref.store %v, %y[%i] : memref<8xf32>
+  } {rms.schedule = "guided"}
+  return
+}
+
+// -----
+
+// The runtime's queries go to the module's declarations; a symbol of that
+// name that is not one leaves nothing to call.
+
+func.func private @omp_get_thread_num(i64) -> i64
+
+func.func @taken_name(%y: memref<8xf32>, %v: f32) {
+  // expected-error @below {{cannot call omp_get_thread_num() and omp_get_num_threads(): the module has another symbol of that name}}
+  scf.forall (%i) in (8) {
+    memref.store %v, %y[%i] : memref<8xf32>
+  } {rms.schedule = "static"}
+  return
+}
