@@ -88,16 +88,22 @@ func.func @into(%x: tensor<?x4096xf32>, %init: tensor<?x4096xf32>) -> tensor<?x4
 }
 
 // A static input of balance-bytes or more runs in 8 tiles per thread (16
-// of 128 rows on 2 threads), claimed by the threads as they finish; the
-// dynamic ones keep a tile per thread and the static schedule.
+// of 128 rows on 2 threads), which the threads claim as they finish (an
+// atomic count of the tiles claimed); an input of a dynamic shape is
+// measured at run time: 8 tiles per thread from balance-bytes on, else a
+// tile per thread (taken by thread number where there are no more tiles
+// than threads).
 // BALANCE-LABEL: llvm.func @norm(
+// BALANCE: %[[LARGE:.*]] = llvm.icmp "uge" %{{.*}}, %{{.*}} : i64
+// BALANCE: llvm.select %[[LARGE]], %{{.*}}, %{{.*}} : i1, i64
+// BALANCE: %[[CLAIMED:.*]] = llvm.alloca %{{.*}} x i64
 // BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
-// BALANCE-NEXT: llvm.call @omp_get_thread_num()
+// BALANCE: llvm.atomicrmw add %[[CLAIMED]], %{{.*}} acq_rel : !llvm.ptr, i64
 // BALANCE-LABEL: llvm.func @large(
-// BALANCE: %[[STEP:.*]] = llvm.mlir.constant(128 : index) : i64
+// BALANCE: %[[CLAIMED:.*]] = llvm.alloca %{{.*}} x i64
 // BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
-// BALANCE-NEXT: omp.wsloop schedule(dynamic) {
-// BALANCE-NEXT: omp.loop_nest (%{{.*}}) : i64 = (%{{.*}}) to (%{{.*}}) step (%[[STEP]]) {
+// BALANCE-NOT: omp.wsloop
+// BALANCE: llvm.atomicrmw add %[[CLAIMED]], %{{.*}} acq_rel : !llvm.ptr, i64
 func.func @large(%x: memref<2048x4096xf16>, %w: memref<4096xf16>, %y: memref<2048x4096xf16>) {
   rms.norm ins(%x, %w : memref<2048x4096xf16>, memref<4096xf16>) outs(%y : memref<2048x4096xf16>) epsilon(1.0e-05)
   return

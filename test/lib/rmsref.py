@@ -220,13 +220,16 @@ def run_case(rms_run, workdir, name, shape, dtype, weight, epsilon, dynamic,
 
 def run_thread_cases(rms_run, workdir, cases):
     """Runs and reports cases of (OMP_NUM_THREADS, --pipeline-options, name,
-    shape, dtype): static shapes with a weight, epsilon 1e-5, the seed the
-    case's index; exits as `report` does."""
+    shape, dtype[, dynamic]): with a weight, epsilon 1e-5, the seed the
+    case's index, every dimension `?` where `dynamic`; exits as `report`
+    does."""
     results = []
-    for seed, (threads, options, name, shape, dtype) in enumerate(cases):
+    for seed, (threads, options, name, shape, dtype, *dynamic) in enumerate(
+            cases):
         os.environ["OMP_NUM_THREADS"] = threads
+        dyn = (bool(dynamic and dynamic[0]),) * len(shape)
         ok, figure = run_case(rms_run, workdir, name, shape, dtype, True, 1e-5,
-                              (False,) * len(shape), seed=seed,
+                              dyn, seed=seed,
                               extra=[f"--pipeline-options={options}"])
         results.append((f"{name} [OMP_NUM_THREADS={threads} {options}]", ok,
                         figure))

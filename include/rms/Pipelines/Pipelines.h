@@ -28,10 +28,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> balanceBytes{
       *this, "balance-bytes",
-      llvm::cl::desc("Static inputs of at least this many bytes whose tiles "
-                     "follow the thread count get about 8 tiles per thread, "
-                     "which the threads claim as they finish (OpenMP "
-                     "schedule(dynamic)); 0: never, -1: twice the L2 "
+      llvm::cl::desc("Inputs of at least this many bytes (static, or "
+                     "measured at run time) whose tiles follow the thread "
+                     "count get about 8 tiles per thread, which the threads "
+                     "claim as they finish; 0: never, -1: twice the L2 "
                      "caches of the threads together (num-threads, else the "
                      "host's cores)"),
       llvm::cl::init(-1)};

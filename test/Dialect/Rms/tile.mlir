@@ -31,6 +31,20 @@
 // THREADS: %[[HALF:.*]] = arith.ceildivui %[[D]], %c2
 // THREADS: %[[ROWS:.*]] = arith.maxui %[[HALF]], %c8
 // THREADS: scf.forall ({{.*}}) = (0) to (%{{.*}}) step (%[[ROWS]])
+// A dynamic shape is measured at run time: 8 tiles per thread (16 on 2
+// threads) where the input has balance-bytes or more (its rows times 8 KiB),
+// else a tile per thread, in a loop marked "dynamic" (rms-tiles-to-openmp
+// has the threads claim tiles only where there are more than threads).
+// BALANCE-LABEL: func @dynamic_rows
+// BALANCE: %[[D:.*]] = tensor.dim %{{.*}}, %c0
+// BALANCE: %[[BYTES:.*]] = arith.muli %[[D]], %c8192 : index
+// BALANCE: %[[LARGE:.*]] = arith.cmpi uge, %[[BYTES]], %c33554432 : index
+// BALANCE: %[[TILES:.*]] = arith.select %[[LARGE]], %c16, %c2 : index
+// BALANCE: %[[T:.*]] = arith.maxui %[[TILES]], %c1
+// BALANCE: %[[PER:.*]] = arith.ceildivui %{{.*}}, %[[T]]
+// BALANCE: %[[ROWS:.*]] = arith.maxui %[[PER]], %c8
+// BALANCE: scf.forall ({{.*}}) = (0) to (%{{.*}}) step (%[[ROWS]])
+// BALANCE: } {rms.schedule = "dynamic"}
 func.func @dynamic_rows(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>, %init: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
   %y = rms.norm ins(%x, %w : tensor<?x4096xf16>, tensor<4096xf16>) outs(%init : tensor<?x4096xf16>) epsilon(1.0e-05) -> tensor<?x4096xf16>
   return %y : tensor<?x4096xf16>

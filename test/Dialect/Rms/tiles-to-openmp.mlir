@@ -4,8 +4,9 @@
 // A forall that rms-tile marked "static" becomes a parallel region, run by
 // the calling thread alone where there is a single tile, in which each
 // thread takes a contiguous share of the tiles by its number: q = tiles / T
-// of them, one more for the first r = tiles % T threads. The runtime's
-// queries are declared; each tile runs in an alloca scope.
+// of them, one more for the first r = tiles % T threads, in a loop from its
+// first to past its last. The runtime's queries are declared; each tile
+// runs in an alloca scope.
 
 // CHECK-DAG: llvm.func @omp_get_thread_num() -> i32
 // CHECK-DAG: llvm.func @omp_get_num_threads() -> i32
@@ -28,7 +29,11 @@
 // CHECK-NEXT: %[[EXTRA:.*]] = arith.select %[[LT]], %{{.*}}, %{{.*}} : index
 // CHECK-NEXT: %[[COUNT:.*]] = arith.addi %[[Q]], %[[EXTRA]] : index
 // CHECK-NEXT: %[[END:.*]] = arith.addi %[[BEGIN]], %[[COUNT]] : index
-// CHECK-NEXT: scf.for %[[K:.*]] = %[[BEGIN]] to %[[END]] step %{{.*}} {
+// CHECK-NEXT: %{{.*}} = scf.while (%[[K0:.*]] = %[[BEGIN]]) : (index) -> index {
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi ult, %[[K0]], %[[END]] : index
+// CHECK-NEXT: scf.condition(%[[IN]]) %[[K0]] : index
+// CHECK-NEXT: } do {
+// CHECK-NEXT: ^bb0(%[[K:.*]]: index):
 // CHECK-NEXT: %[[OFF:.*]] = arith.muli %[[K]], %[[STEP]] : index
 // CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[OFF]] : index
 // CHECK-NEXT: memref.alloca_scope {
@@ -36,6 +41,8 @@
 // CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
 // CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
 // CHECK-NEXT: }
+// CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[K]], %{{.*}} : index
+// CHECK-NEXT: scf.yield %[[NEXT]] : index
 // CHECK-NEXT: }
 // CHECK-NEXT: omp.terminator
 // CHECK-NEXT: }
@@ -56,33 +63,38 @@ func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: i
 
 // -----
 
-// Marked "dynamic": an OpenMP loop with schedule(dynamic), whose tiles the
-// threads claim as they finish; the tile count of static bounds folds.
+// Marked "dynamic": where there are more tiles than threads, each thread
+// claims the next tile when it is done with one, counting the tiles claimed
+// in a shared i64 with an atomic increment (in an alloca scope of its own);
+// otherwise each keeps its share. The tile count of static bounds folds.
 
 // CHECK-LABEL: func @dynamic_tiles
 // CHECK-SAME: (%[[X:.*]]: memref<2048x4096xf16>, %[[Y:.*]]: memref<2048x4096xf16>)
-// CHECK-DAG: %[[TRUE:.*]] = arith.constant true
-// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
-// CHECK-DAG: %[[C2048:.*]] = arith.constant 2048 : index
-// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
-// CHECK-NOT: scf.forall
-// CHECK: omp.parallel if(%[[TRUE]]) {
-// CHECK-NEXT: omp.wsloop schedule(dynamic) {
-// CHECK-NEXT: omp.loop_nest (%[[I:.*]]) : index = (%[[C0]]) to (%[[C2048]]) step (%[[C128]]) {
-// CHECK-NEXT: memref.alloca_scope {
-// CHECK-NEXT: %[[XS:.*]] = memref.subview %[[X]][%[[I]], 0] [128, 4096] [1, 1]
-// CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [128, 4096] [1, 1]
-// CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
-// CHECK-NEXT: }
-// CHECK-NEXT: omp.yield
-// CHECK-NEXT: }
-// CHECK-NEXT: }
-// CHECK-NEXT: omp.terminator
-// CHECK-NEXT: }
-// CHECK-NEXT: return
+// CHECK: memref.alloca_scope {
+// CHECK-NEXT: %[[CLAIMED:.*]] = memref.alloca() : memref<i64>
+// CHECK: memref.store %{{.*}}, %[[CLAIMED]][] : memref<i64>
+// CHECK: omp.parallel if(%{{.*}}) {
+// CHECK: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
+// CHECK-NEXT: %[[N:.*]] = arith.index_castui %[[NN]] : i32 to index
+// CHECK: %[[CLAIMS:.*]] = arith.cmpi ugt, %[[TILES:.*]], %[[N]] : index
+// CHECK-NEXT: %[[BOUND:.*]] = arith.select %[[CLAIMS]], %[[TILES]], %{{.*}} : index
+// CHECK-NEXT: %[[FIRST:.*]] = scf.if %[[CLAIMS]] -> (index) {
+// CHECK: memref.atomic_rmw addi %{{.*}}, %[[CLAIMED]][] : (i64, memref<i64>) -> i64
+// CHECK: } else {
+// CHECK: scf.while (%[[K0:.*]] = %[[FIRST]]) : (index) -> index {
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi ult, %[[K0]], %[[BOUND]] : index
+// CHECK: ^bb0(%[[K:.*]]: index):
+// CHECK: memref.alloca_scope {
+// CHECK: memref.subview %[[X]][%{{.*}}, 0] [128, 4096] [1, 1]
+// CHECK: rms.norm
+// CHECK: %[[NEXT:.*]] = scf.if %[[CLAIMS]] -> (index) {
+// CHECK-NEXT: arith.constant 1 : i64
+// CHECK-NEXT: memref.atomic_rmw addi %{{.*}}, %[[CLAIMED]][] : (i64, memref<i64>) -> i64
+// CHECK: scf.yield %[[NEXT]] : index
+// CHECK-NOT: omp.wsloop
+// CHECK: return
 // FOUR-LABEL: func @dynamic_tiles
 // FOUR: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
-// FOUR-NEXT: omp.wsloop schedule(dynamic) {
 func.func @dynamic_tiles(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
   scf.forall (%i) = (0) to (2048) step (128) {
     %xs = memref.subview %x[%i, 0] [128, 4096] [1, 1] : memref<2048x4096xf16> to memref<128x4096xf16, strided<[4096, 1], offset: ?>>
@@ -103,7 +115,8 @@ func.func @dynamic_tiles(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
 // CHECK: omp.parallel
-// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: scf.while
+// CHECK: ^bb0(%[[K:.*]]: index):
 // CHECK-NEXT: %[[INNER:.*]] = arith.remui %[[K]], %[[C16]] : index
 // CHECK-NEXT: %[[ROW:.*]] = arith.muli %[[INNER]], %[[C64]] : index
 // CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[ROW]] : index

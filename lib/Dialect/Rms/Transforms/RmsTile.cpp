@@ -116,6 +116,22 @@ static bool isLargeInput(NormOp op, int64_t balanceBytes) {
              balanceBytes;
 }
 
+/// Whether the input of `op` has at least `balanceBytes` bytes, as an i1
+/// computed where its shape is dynamic.
+static Value isLargeInputAtRunTime(OpBuilder &b, NormOp op,
+                                   int64_t balanceBytes) {
+  Location loc = op.getLoc();
+  ShapedType type = op.getInputType();
+  Value bytes = arith::ConstantIndexOp::create(
+      b, loc, type.getElementTypeBitWidth() / 8);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    bytes = b.createOrFold<arith::MulIOp>(
+        loc, bytes, linalg::createOrFoldDimOp(b, loc, op.getInput(), d));
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::uge, bytes,
+      arith::ConstantIndexOp::create(b, loc, balanceBytes));
+}
+
 /// Rows per tile for `op` running on `threads` tiles (an index value): at
 /// least `minRows`, and enough that the tiles are no more than `threads`,
 /// counting a tile per index of the outer leading dimensions (which are
@@ -189,22 +205,33 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
       bool oneTile =
           !ShapedType::isDynamic(staticRows) && staticRows <= minRows;
       // Inputs too large for the cache get several tiles per thread, which
-      // the threads claim as they finish (where there may be more than one).
-      bool balanced = perThread && !oneTile && threads != 1 &&
-                      isLargeInput(op, largeBytes);
+      // the threads claim as they finish (where there may be more than one);
+      // a dynamic shape is measured at run time.
+      bool mayBalance = perThread && !oneTile && threads != 1 &&
+                        largeBytes > 0;
+      bool balanced = mayBalance && (!op.getInputType().hasStaticShape() ||
+                                     isLargeInput(op, largeBytes));
       if (perThread && !oneTile) {
+        Location loc = op.getLoc();
         Value threadCount =
-            threads > 0
-                ? arith::ConstantIndexOp::create(rewriter, op.getLoc(), threads)
-                : readThreadCount(op);
-        if (threadCount && balanced)
-          threadCount = rewriter.createOrFold<arith::MulIOp>(
-              op.getLoc(), threadCount,
-              arith::ConstantIndexOp::create(rewriter, op.getLoc(),
+            threads > 0 ? arith::ConstantIndexOp::create(rewriter, loc, threads)
+                        : readThreadCount(op);
+        if (threadCount && balanced) {
+          Value balancedCount = rewriter.createOrFold<arith::MulIOp>(
+              loc, threadCount,
+              arith::ConstantIndexOp::create(rewriter, loc,
                                              kBalancedTilesPerThread));
+          threadCount = op.getInputType().hasStaticShape()
+                            ? balancedCount
+                            : arith::SelectOp::create(
+                                  rewriter, loc,
+                                  isLargeInputAtRunTime(rewriter, op,
+                                                        largeBytes),
+                                  balancedCount, threadCount)
+                                  .getResult();
+        }
         if (threadCount)
-          rows = rowsForThreads(rewriter, op.getLoc(), op, minRows,
-                                threadCount);
+          rows = rowsForThreads(rewriter, loc, op, minRows, threadCount);
         balanced = balanced && threadCount;
       }
       // Rows that one default tile holds, split only for the threads: where

@@ -62,6 +62,22 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
     tiles = rewriter.createOrFold<arith::MulIOp>(loc, tiles, counts.back());
   }
 
+  // Dynamic: the number of tiles claimed so far, shared by the threads (in
+  // a scope of its own, which bounds it where the loop is in a loop).
+  Value claimed;
+  if (dynamic) {
+    auto scope = memref::AllocaScopeOp::create(rewriter, loc, TypeRange());
+    Block *scopeBody = rewriter.createBlock(&scope.getBodyRegion());
+    memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange());
+    rewriter.setInsertionPointToStart(scopeBody);
+    claimed = memref::AllocaOp::create(
+        rewriter, loc, MemRefType::get({}, rewriter.getI64Type()));
+    memref::StoreOp::create(
+        rewriter, loc,
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(), 0),
+        claimed, ValueRange{});
+  }
+
   // One tile runs on the calling thread: the runtime then starts no thread
   // and the region costs about 0.1 us instead of 1-2 us.
   omp::ParallelOperands parallelClauses;
@@ -76,31 +92,10 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
   rewriter.setInsertionPointToStart(&parallel.getRegion().front());
   int64_t rank = forall.getRank();
 
-  if (dynamic) {
-    omp::WsloopOperands loopClauses;
-    loopClauses.scheduleKind = omp::ClauseScheduleKindAttr::get(
-        rewriter.getContext(), omp::ClauseScheduleKind::Dynamic);
-    auto wsloop = omp::WsloopOp::create(rewriter, loc, loopClauses);
-    rewriter.createBlock(&wsloop.getRegion());
-    omp::LoopNestOperands bounds;
-    bounds.loopLowerBounds = lbs;
-    bounds.loopUpperBounds = ubs;
-    bounds.loopSteps = steps;
-    auto nest = omp::LoopNestOp::create(rewriter, loc, bounds);
-    Block *iteration = rewriter.createBlock(
-        &nest.getRegion(), {},
-        SmallVector<Type>(rank, rewriter.getIndexType()),
-        SmallVector<Location>(rank, loc));
-    inlineBodyInScope(rewriter, forall, iteration->getArguments());
-    omp::YieldOp::create(rewriter, loc, ValueRange());
-    rewriter.eraseOp(forall);
-    return success();
-  }
-
-  // Static: thread t of T takes tiles [t * q + min(t, r), ...), q + (t < r)
-  // of them (q = tiles / T, r = tiles % T), as OpenMP's static schedule
-  // splits them, without its runtime calls per loop (Debian's libomp
-  // formats a trace message in each, about 0.5 us).
+  // Thread t of T has the tiles [t * q + min(t, r), ...), q + (t < r) of
+  // them (q = tiles / T, r = tiles % T), as OpenMP's static schedule splits
+  // them, without its runtime calls per loop (Debian's libomp formats a
+  // trace message in each, about 0.5 us).
   Value zero = index(0), one = index(1);
   Value thread = createOpenMPQueryCall(rewriter, loc, module,
                                        "omp_get_thread_num", true);
@@ -108,6 +103,8 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
                                         "omp_get_num_threads", true);
   if (!thread || !threads) {
     rewriter.eraseOp(parallel);
+    if (claimed)
+      rewriter.eraseOp(claimed.getDefiningOp()->getParentOp());
     return failure();
   }
   Value share = arith::DivUIOp::create(rewriter, loc, tiles, threads);
@@ -123,10 +120,56 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
   Value end = arith::AddIOp::create(
       rewriter, loc, begin,
       arith::AddIOp::create(rewriter, loc, share, extra));
-  scf::ForOp::create(
-      rewriter, loc, begin, end, one, ValueRange{},
-      [&](OpBuilder &, Location, Value tile, ValueRange) {
+
+  // Dynamic, with more tiles than threads: each thread claims the next tile
+  // when it is done with one (an atomic increment of `claimed`), so that a
+  // thread slowed down takes fewer; a tile per thread or fewer keep the
+  // share, which finds a tile in the same thread's cache from call to call.
+  Value claims;
+  Value bound = end;
+  if (dynamic) {
+    claims = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt,
+                                   tiles, threads);
+    bound = arith::SelectOp::create(rewriter, loc, claims, tiles, end);
+  }
+  // The first tile of a thread, or the one after `tile`.
+  auto nextTile = [&](Value tile) -> Value {
+    Value following =
+        tile ? arith::AddIOp::create(rewriter, loc, tile, one).getResult()
+             : begin;
+    if (!dynamic)
+      return following;
+    return scf::IfOp::create(
+               rewriter, loc, claims,
+               [&](OpBuilder &, Location) {
+                 Value previous = memref::AtomicRMWOp::create(
+                     rewriter, loc, arith::AtomicRMWKind::addi,
+                     arith::ConstantIntOp::create(rewriter, loc,
+                                                  rewriter.getI64Type(), 1),
+                     claimed, ValueRange{});
+                 scf::YieldOp::create(
+                     rewriter, loc,
+                     ValueRange{arith::IndexCastUIOp::create(
+                         rewriter, loc, rewriter.getIndexType(), previous)});
+               },
+               [&](OpBuilder &, Location) {
+                 scf::YieldOp::create(rewriter, loc, following);
+               })
+        .getResult(0);
+  };
+  Type indexType = rewriter.getIndexType();
+  scf::WhileOp::create(
+      rewriter, loc, TypeRange{indexType}, ValueRange{nextTile(Value())},
+      [&](OpBuilder &, Location, ValueRange args) {
+        scf::ConditionOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                  args[0], bound),
+            args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
         // The tile's position in each dimension, the last varying fastest.
+        Value tile = args[0];
         SmallVector<Value> ivs(rank);
         for (int64_t d = rank - 1; d >= 0; --d) {
           Value position = d ? arith::RemUIOp::create(rewriter, loc, tile,
@@ -140,7 +183,7 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
             tile = arith::DivUIOp::create(rewriter, loc, tile, counts[d]);
         }
         inlineBodyInScope(rewriter, forall, ivs);
-        scf::YieldOp::create(rewriter, loc);
+        scf::YieldOp::create(rewriter, loc, ValueRange{nextTile(args[0])});
       });
   rewriter.eraseOp(forall);
   return success();

@@ -89,7 +89,11 @@ def RmsTile : Pass<"rms-tile"> {
     "static", for `rms-tiles-to-openmp`): the threads claim them as they
     finish, so that a thread slowed down takes fewer (2048x4096 f16 at two
     threads: +10%, bf16 +6%, f32 +3% while the machine was busy, within 3%
-    either way while it was quiet; 8192x8192 f32 0 to +6%). Smaller
+    either way while it was quiet; 8192x8192 f32 0 to +6%). An input of a
+    dynamic shape is measured at run time, its tile count an `arith.select`
+    of the two, and its loop marked "dynamic" whatever its size: the
+    threads claim tiles only where there are more tiles than threads
+    (dynamic 2048x4096 f16: +6% at two threads). Smaller
     inputs keep one tile per thread and the static schedule, under which a
     thread finds its tile in its cache again on the next call (64x4096 f32
     at two threads: 15% slower dynamically scheduled; 1000x1023 f32, 4 MB:
@@ -126,9 +130,10 @@ def RmsTile : Pass<"rms-tile"> {
            "default tiles are larger, down to 32K elements per tile; 0 asks "
            "the OpenMP runtime at run time, -1 keeps the default sizes">,
     Option<"balanceBytes", "balance-bytes", "int64_t", /*default=*/"-1",
-           "With a thread count, static inputs of at least this many bytes "
-           "whose tiles would follow the thread count get about 8 tiles per "
-           "thread instead, in an scf.forall marked rms.schedule = "
+           "With a thread count, inputs of at least this many bytes (static, "
+           "or measured at run time) whose tiles would follow the thread "
+           "count get about 8 tiles per thread instead, in an scf.forall "
+           "marked rms.schedule = "
            "\"dynamic\" (for rms-tiles-to-openmp); 0: never, -1: twice the L2 "
            "caches of the threads together (threads, else the host's "
            "cores)">
@@ -300,12 +305,17 @@ def RmsTilesToOpenMP : Pass<"rms-tiles-to-openmp", "::mlir::ModuleOp"> {
     would call `__kmpc_for_static_init`, which in Debian's libomp formats a
     trace message each time: about 0.5 us a region, as much as a small norm.
 
-    Dynamic: an `omp.wsloop` with `schedule(dynamic)` (which
-    `convert-scf-to-openmp` cannot express): a thread takes the next tile
-    when it is done with one, so a thread slowed down (by another process,
-    a slower core, its memory) takes fewer tiles instead of holding up the
-    rest (2048x4096 f16 at two threads: +10%, bf16 +6%, f32 +3% while the
-    machine was busy, within 3% either way while it was quiet).
+    Dynamic: where there are more tiles than threads (decided at run time),
+    a thread claims the next tile when it is done with one, by an atomic
+    increment of a count of the tiles claimed that the threads share (a
+    `memref.alloca` in an alloca scope of its own), so that a thread slowed
+    down (by another process, a slower core, its memory) takes fewer tiles
+    instead of holding up the rest (2048x4096 f16 at two threads: +10%,
+    bf16 +6%, f32 +3% while the machine was busy, within 3% either way
+    while it was quiet); with no more tiles than threads, each keeps its
+    share, as static tiles do. (An `omp.wsloop` with `schedule(dynamic)`,
+    which `convert-scf-to-openmp` cannot express, measured the same, and
+    cannot fall back to the share at run time.)
 
     Unmarked loops (a split row's slices among them, which must go to the
     same threads in both of their loops) are left to
