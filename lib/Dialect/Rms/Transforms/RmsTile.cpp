@@ -108,18 +108,9 @@ static int64_t defaultBalanceBytes(int64_t threads) {
   return 2 * l2 * std::max<int64_t>(cores, 1);
 }
 
-/// Whether `op` has a static input of at least `balanceBytes` bytes (> 0).
-static bool isLargeInput(NormOp op, int64_t balanceBytes) {
-  ShapedType type = op.getInputType();
-  return balanceBytes > 0 && type.hasStaticShape() &&
-         type.getNumElements() * type.getElementTypeBitWidth() / 8 >=
-             balanceBytes;
-}
-
-/// Whether the input of `op` has at least `balanceBytes` bytes, as an i1
-/// computed where its shape is dynamic.
-static Value isLargeInputAtRunTime(OpBuilder &b, NormOp op,
-                                   int64_t balanceBytes) {
+/// Whether the input of `op` has at least `balanceBytes` bytes, as an i1:
+/// a constant where its shape is static, computed at run time otherwise.
+static Value isLargeInput(OpBuilder &b, NormOp op, int64_t balanceBytes) {
   Location loc = op.getLoc();
   ShapedType type = op.getInputType();
   Value bytes = arith::ConstantIndexOp::create(
@@ -127,8 +118,8 @@ static Value isLargeInputAtRunTime(OpBuilder &b, NormOp op,
   for (int64_t d = 0; d < type.getRank(); ++d)
     bytes = b.createOrFold<arith::MulIOp>(
         loc, bytes, linalg::createOrFoldDimOp(b, loc, op.getInput(), d));
-  return arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::uge, bytes,
+  return b.createOrFold<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::uge, bytes,
       arith::ConstantIndexOp::create(b, loc, balanceBytes));
 }
 
@@ -207,29 +198,25 @@ struct RmsTilePass : public rms::impl::RmsTileBase<RmsTilePass> {
       // Inputs too large for the cache get several tiles per thread, which
       // the threads claim as they finish (where there may be more than one);
       // a dynamic shape is measured at run time.
-      bool mayBalance = perThread && !oneTile && threads != 1 &&
-                        largeBytes > 0;
-      bool balanced = mayBalance && (!op.getInputType().hasStaticShape() ||
-                                     isLargeInput(op, largeBytes));
+      Value large;
+      if (perThread && !oneTile && threads != 1 && largeBytes > 0)
+        large = isLargeInput(rewriter, op, largeBytes);
+      std::optional<int64_t> knownLarge =
+          large ? getConstantIntValue(large) : std::optional<int64_t>(0);
+      bool balanced = !knownLarge || *knownLarge;
       if (perThread && !oneTile) {
         Location loc = op.getLoc();
         Value threadCount =
             threads > 0 ? arith::ConstantIndexOp::create(rewriter, loc, threads)
                         : readThreadCount(op);
-        if (threadCount && balanced) {
-          Value balancedCount = rewriter.createOrFold<arith::MulIOp>(
-              loc, threadCount,
-              arith::ConstantIndexOp::create(rewriter, loc,
-                                             kBalancedTilesPerThread));
-          threadCount = op.getInputType().hasStaticShape()
-                            ? balancedCount
-                            : arith::SelectOp::create(
-                                  rewriter, loc,
-                                  isLargeInputAtRunTime(rewriter, op,
-                                                        largeBytes),
-                                  balancedCount, threadCount)
-                                  .getResult();
-        }
+        if (threadCount && balanced)
+          threadCount = rewriter.createOrFold<arith::SelectOp>(
+              loc, large,
+              rewriter.createOrFold<arith::MulIOp>(
+                  loc, threadCount,
+                  arith::ConstantIndexOp::create(rewriter, loc,
+                                                 kBalancedTilesPerThread)),
+              threadCount);
         if (threadCount)
           rows = rowsForThreads(rewriter, loc, op, minRows, threadCount);
         balanced = balanced && threadCount;

@@ -4,9 +4,9 @@
 // `rms-tile` marked `rms.schedule` becomes an OpenMP parallel region that
 // runs on the calling thread alone where there is one tile. Its tiles are
 // split among the threads the way a static schedule does, by the thread
-// numbers, or, marked "dynamic", claimed by the threads as they finish (an
-// `omp.wsloop` with `schedule(dynamic)`, which `convert-scf-to-openmp`
-// cannot express).
+// numbers, or, marked "dynamic" and more than the threads, claimed by the
+// threads as they finish, through an atomic count of the tiles claimed (a
+// schedule `convert-scf-to-openmp` cannot express).
 //
 //===----------------------------------------------------------------------===//
 

@@ -83,12 +83,13 @@ int64_t getHostVectorBits();
 
 /// Lowers the bufferized `forall` (no shared outputs) to an OpenMP parallel
 /// region on `numThreads` threads (0: the runtime's choice), run by the
-/// calling thread alone where there is one iteration: the iterations
-/// claimed by the threads as they finish (`dynamic`: `omp.wsloop
-/// schedule(dynamic)`), or split into a contiguous share per thread number,
-/// each iteration in an alloca scope. What `rms-tiles-to-openmp` does to
-/// the loops `rms-tile` marks. Fails, adding nothing, where
-/// `omp_get_thread_num`/`omp_get_num_threads` cannot be declared.
+/// calling thread alone where there is one iteration: the iterations split
+/// into a contiguous share per thread number, or, where `dynamic` and there
+/// are more iterations than threads, claimed by the threads as they finish
+/// (an atomic count of the iterations claimed); each iteration in an alloca
+/// scope. What `rms-tiles-to-openmp` does to the loops `rms-tile` marks.
+/// Fails, adding nothing, where `omp_get_thread_num`/`omp_get_num_threads`
+/// cannot be declared.
 LogicalResult lowerTilesToOpenMP(RewriterBase &rewriter, scf::ForallOp forall,
                                  bool dynamic, unsigned numThreads);
 

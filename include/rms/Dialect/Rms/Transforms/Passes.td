@@ -338,11 +338,17 @@ def RmsTilesToOpenMP : Pass<"rms-tiles-to-openmp", "::mlir::ModuleOp"> {
       %t = llvm.call @omp_get_thread_num() : () -> i32
       %n = llvm.call @omp_get_num_threads() : () -> i32
       ...
-      scf.for %k = %begin to %end step %c1 {
+      scf.while (%k0 = %begin) : (index) -> index {
+        %in = arith.cmpi ult, %k0, %end : index
+        scf.condition(%in) %k0 : index
+      } do {
+      ^bb0(%k: index):
         %i = arith.muli %k, %step : index
         memref.alloca_scope {
           ...
         }
+        %next = arith.addi %k, %c1 : index
+        scf.yield %next : index
       }
       omp.terminator
     }
