@@ -11,22 +11,18 @@
 // memref, scf or vector.
 
 // The tiles of 16-bit rows are no fewer rows than rows / threads, the count
-// read from the OpenMP runtime before the parallel region, which runs on the
-// calling thread alone where there is one tile; each thread takes its share
-// of the tiles by its number.
+// read from the OpenMP runtime. Several tiles run in a parallel region, in
+// which each thread takes its share of the tiles by its number; one runs on
+// the calling thread without OpenMP. Both call the tile's body, outlined
+// into an internal function.
 // CHECK-NOT: rms.norm
 // CHECK: llvm.func @omp_get_num_threads() -> i32
 // CHECK: llvm.func @omp_get_thread_num() -> i32
 // CHECK: llvm.func @omp_get_max_threads() -> i32
-// CHECK-LABEL: llvm.func @norm(
+// CHECK-LABEL: llvm.func internal @norm_tile(
 // CHECK-SAME: target_cpu = "{{[^"]+}}"
 // CHECK-SAME: target_features = #llvm.target_features<[
-// CHECK: llvm.call @omp_get_max_threads() : () -> i32
-// CHECK: %[[MANY:.*]] = llvm.icmp "ugt" %{{.*}}, %{{.*}} : i64
-// CHECK: omp.parallel if(%[[MANY]]) {
-// CHECK-NEXT: llvm.call @omp_get_thread_num() : () -> i32
-// CHECK: llvm.call @omp_get_num_threads() : () -> i32
-// CHECK-NOT: omp.wsloop
+// CHECK-NOT: omp.
 // CHECK:       llvm.load %{{.*}} : !llvm.ptr -> vector<16xf16>
 // CHECK:       llvm.fpext %{{.*}} : vector<16xf16> to vector<16xf32>
 // CHECK:       llvm.intr.fmuladd(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>) -> vector<16xf32>
@@ -35,10 +31,26 @@
 // CHECK:       llvm.fptrunc %{{.*}} : vector<16xf32> to vector<16xf16>
 // CHECK:       llvm.intr.masked.store %{{.*}} : vector<16xf16>, vector<16xi1> into !llvm.ptr
 // CHECK:       llvm.store %{{.*}} : vector<16xf16>, !llvm.ptr
+// CHECK-LABEL: llvm.func @norm(
+// CHECK-SAME: target_cpu = "{{[^"]+}}"
+// CHECK: llvm.call @omp_get_max_threads() : () -> i32
+// CHECK: %[[SEVERAL:.*]] = llvm.icmp "ugt" %{{.*}}, %{{.*}} : i64
+// CHECK: llvm.cond_br %[[SEVERAL]], ^[[PARALLEL:bb[0-9]+]], ^[[CALLER:bb[0-9]+]]
+// CHECK: ^[[PARALLEL]]:
+// CHECK: omp.parallel {
+// CHECK-NEXT: llvm.call @omp_get_thread_num() : () -> i32
+// CHECK: llvm.call @omp_get_num_threads() : () -> i32
+// CHECK-NOT: omp.wsloop
+// CHECK: llvm.call @norm_tile(
+// CHECK: omp.terminator
+// CHECK: ^[[CALLER]]:
+// CHECK-NOT: omp.
+// CHECK: llvm.call @norm_tile(
+// CHECK: llvm.return
 // CHECK-LABEL: llvm.func @_mlir_ciface_norm(
 // CHECK-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK: llvm.call @norm(
-// CHECK-LABEL: llvm.func @mem(
+// CHECK-LABEL: llvm.func internal @mem_tile(
 // CHECK: llvm.intr.masked.load %{{.*}} : (!llvm.ptr, vector<16xi1>, vector<16xbf16>) -> vector<16xbf16>
 // CHECK: llvm.intr.masked.store %{{.*}} : vector<16xbf16>, vector<16xi1> into !llvm.ptr
 // CHECK-LABEL: llvm.func @_mlir_ciface_mem(
@@ -65,10 +77,11 @@
 // SERIAL: llvm.func @_mlir_ciface_norm(
 // SERIAL-NOT: omp.
 
+// AVX2-LABEL: llvm.func internal @norm_tile(
+// AVX2: vector<8xf32>
 // AVX2-LABEL: llvm.func @norm(
 // AVX2: llvm.mlir.constant(2 : i32) : i32
-// AVX2: omp.parallel if(%{{.*}}) num_threads
-// AVX2: vector<8xf32>
+// AVX2: omp.parallel num_threads
 func.func @norm(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>) -> tensor<?x4096xf16> {
   %c0 = arith.constant 0 : index
   %d = tensor.dim %x, %c0 : tensor<?x4096xf16>
@@ -97,11 +110,11 @@ func.func @into(%x: tensor<?x4096xf32>, %init: tensor<?x4096xf32>) -> tensor<?x4
 // BALANCE: %[[LARGE:.*]] = llvm.icmp "uge" %{{.*}}, %{{.*}} : i64
 // BALANCE: llvm.select %[[LARGE]], %{{.*}}, %{{.*}} : i1, i64
 // BALANCE: %[[CLAIMED:.*]] = llvm.alloca %{{.*}} x i64
-// BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
+// BALANCE: omp.parallel num_threads(%{{.*}} : i32) {
 // BALANCE: llvm.atomicrmw add %[[CLAIMED]], %{{.*}} acq_rel : !llvm.ptr, i64
 // BALANCE-LABEL: llvm.func @large(
 // BALANCE: %[[CLAIMED:.*]] = llvm.alloca %{{.*}} x i64
-// BALANCE: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
+// BALANCE: omp.parallel num_threads(%{{.*}} : i32) {
 // BALANCE-NOT: omp.wsloop
 // BALANCE: llvm.atomicrmw add %[[CLAIMED]], %{{.*}} acq_rel : !llvm.ptr, i64
 func.func @large(%x: memref<2048x4096xf16>, %w: memref<4096xf16>, %y: memref<2048x4096xf16>) {

@@ -1,21 +1,31 @@
 // RUN: rms-opt %s -rms-tiles-to-openmp -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: rms-opt %s -rms-tiles-to-openmp=num-threads=4 -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=FOUR
 
-// A forall that rms-tile marked "static" becomes a parallel region, run by
-// the calling thread alone where there is a single tile, in which each
-// thread takes a contiguous share of the tiles by its number: q = tiles / T
-// of them, one more for the first r = tiles % T threads, in a loop from its
-// first to past its last. The runtime's queries are declared; each tile
-// runs in an alloca scope.
+// A forall that rms-tile marked "static", whose tile count is known at run
+// time only, runs in a parallel region where there are several tiles, in
+// which each thread takes a contiguous share of the tiles by its number:
+// q = tiles / T of them, one more for the first r = tiles % T threads, in a
+// loop from its first to past its last. One tile (or none) runs on the
+// calling thread without OpenMP. The body is outlined into a private
+// function (internal in LLVM) that both call. The runtime's queries are
+// declared.
 
 // CHECK-DAG: llvm.func @omp_get_thread_num() -> i32
 // CHECK-DAG: llvm.func @omp_get_num_threads() -> i32
-// CHECK-LABEL: func @static_tiles
+// CHECK-LABEL: func.func private @static_tiles_tile
+// CHECK-SAME: (%[[I:.*]]: index, %[[X:.*]]: memref<?x4096xf16>, %[[STEP:.*]]: index, %[[Y:.*]]: memref<?x4096xf16>)
+// CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>}
+// CHECK-NEXT: %[[XS:.*]] = memref.subview %[[X]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
+// CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
+// CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @static_tiles
 // CHECK-SAME: (%[[X:.*]]: memref<?x4096xf16>, %[[Y:.*]]: memref<?x4096xf16>, %[[STEP:.*]]: index)
 // CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %{{.*}}
 // CHECK: %[[TILES:.*]] = arith.ceildivui %[[ROWS]], %[[STEP]] : index
-// CHECK: %[[MANY:.*]] = arith.cmpi ugt, %[[TILES]], %{{.*}} : index
-// CHECK: omp.parallel if(%[[MANY]]) {
+// CHECK: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[TILES]], %{{.*}} : index
+// CHECK-NEXT: scf.if %[[SEVERAL]] {
+// CHECK-NEXT: omp.parallel {
 // CHECK: %[[TN:.*]] = llvm.call @omp_get_thread_num() : () -> i32
 // CHECK-NEXT: %[[T:.*]] = arith.index_castui %[[TN]] : i32 to index
 // CHECK-NEXT: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
@@ -36,20 +46,24 @@
 // CHECK-NEXT: ^bb0(%[[K:.*]]: index):
 // CHECK-NEXT: %[[OFF:.*]] = arith.muli %[[K]], %[[STEP]] : index
 // CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[OFF]] : index
-// CHECK-NEXT: memref.alloca_scope {
-// CHECK-NEXT: %[[XS:.*]] = memref.subview %[[X]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
-// CHECK-NEXT: %[[YS:.*]] = memref.subview %[[Y]][%[[I]], 0] [%[[STEP]], 4096] [1, 1]
-// CHECK-NEXT: rms.norm ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
-// CHECK-NEXT: }
+// CHECK-NEXT: func.call @static_tiles_tile(%[[I]], %[[X]], %[[STEP]], %[[Y]])
 // CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[K]], %{{.*}} : index
 // CHECK-NEXT: scf.yield %[[NEXT]] : index
 // CHECK-NEXT: }
 // CHECK-NEXT: omp.terminator
 // CHECK-NEXT: }
+// CHECK-NEXT: } else {
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[TILES]] step %{{.*}} {
+// CHECK-NEXT: %[[OFF:.*]] = arith.muli %[[K]], %[[STEP]] : index
+// CHECK-NEXT: %[[I:.*]] = arith.addi %{{.*}}, %[[OFF]] : index
+// CHECK-NEXT: func.call @static_tiles_tile(%[[I]], %[[X]], %[[STEP]], %[[Y]])
+// CHECK-NEXT: }
+// CHECK-NEXT: }
 // CHECK-NEXT: return
 // FOUR-LABEL: func @static_tiles
+// FOUR: scf.if
 // FOUR: %[[N:.*]] = llvm.mlir.constant(4 : i32) : i32
-// FOUR: omp.parallel if(%{{.*}}) num_threads(%[[N]] : i32) {
+// FOUR: omp.parallel num_threads(%[[N]] : i32) {
 func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: index) {
   %c0 = arith.constant 0 : index
   %rows = memref.dim %x, %c0 : memref<?x4096xf16>
@@ -66,14 +80,15 @@ func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: i
 // Marked "dynamic": where there are more tiles than threads, each thread
 // claims the next tile when it is done with one, counting the tiles claimed
 // in a shared i64 with an atomic increment (in an alloca scope of its own);
-// otherwise each keeps its share. The tile count of static bounds folds.
+// otherwise each keeps its share. The tile count of static bounds folds:
+// more than one, the region needs no condition, and the body stays in it.
 
 // CHECK-LABEL: func @dynamic_tiles
 // CHECK-SAME: (%[[X:.*]]: memref<2048x4096xf16>, %[[Y:.*]]: memref<2048x4096xf16>)
 // CHECK: memref.alloca_scope {
 // CHECK-NEXT: %[[CLAIMED:.*]] = memref.alloca() : memref<i64>
 // CHECK: memref.store %{{.*}}, %[[CLAIMED]][] : memref<i64>
-// CHECK: omp.parallel if(%{{.*}}) {
+// CHECK-NEXT: omp.parallel {
 // CHECK: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
 // CHECK-NEXT: %[[N:.*]] = arith.index_castui %[[NN]] : i32 to index
 // CHECK: %[[CLAIMS:.*]] = arith.cmpi ugt, %[[TILES:.*]], %[[N]] : index
@@ -94,7 +109,7 @@ func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: i
 // CHECK-NOT: omp.wsloop
 // CHECK: return
 // FOUR-LABEL: func @dynamic_tiles
-// FOUR: omp.parallel if(%{{.*}}) num_threads(%{{.*}} : i32) {
+// FOUR: omp.parallel num_threads(%{{.*}} : i32) {
 func.func @dynamic_tiles(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
   scf.forall (%i) = (0) to (2048) step (128) {
     %xs = memref.subview %x[%i, 0] [128, 4096] [1, 1] : memref<2048x4096xf16> to memref<128x4096xf16, strided<[4096, 1], offset: ?>>
@@ -139,6 +154,58 @@ func.func @two_dims_and_unmarked(%x: memref<4x1024x4096xf32>, %y: memref<4x1024x
     %ys = memref.subview %y[0, %i, 0] [1, 1, 4096] [1, 1, 1] : memref<4x1024x4096xf32> to memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>
     rms.norm ins(%xs : memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) outs(%ys : memref<1x1x4096xf32, strided<[4194304, 4096, 1], offset: ?>>) epsilon(1.0e-05)
   }
+  return
+}
+
+// -----
+
+// A count known at run time only, marked "dynamic": the claims are made
+// where there are several tiles. The outlined function takes a name that is
+// free, and the constants that the body uses are made in it, not passed.
+
+// CHECK-LABEL: func.func private @claims_tile_0
+// CHECK-SAME: (%[[I:.*]]: index, %[[Y:.*]]: memref<?xf32>)
+// CHECK-NEXT: %[[V:.*]] = arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK-NEXT: vector.store %[[V]], %[[Y]][%[[I]]]
+// CHECK-LABEL: func.func @claims
+// CHECK: scf.if %{{.*}} {
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: %[[CLAIMED:.*]] = memref.alloca() : memref<i64>
+// CHECK: omp.parallel {
+// CHECK: memref.atomic_rmw addi %{{.*}}, %[[CLAIMED]][]
+// CHECK: func.call @claims_tile_0(%{{.*}}, %{{.*}}) : (index, memref<?xf32>) -> ()
+// CHECK: omp.terminator
+// CHECK: } else {
+// CHECK-NOT: omp.
+// CHECK: func.call @claims_tile_0(%{{.*}}, %{{.*}}) : (index, memref<?xf32>) -> ()
+// CHECK: return
+func.func private @claims_tile()
+
+func.func @claims(%y: memref<?xf32>, %n: index) {
+  %v = arith.constant dense<1.0> : vector<4xf32>
+  scf.forall (%i) = (0) to (%n) step (4) {
+    vector.store %v, %y[%i] : memref<?xf32>, vector<4xf32>
+  } {rms.schedule = "dynamic"}
+  return
+}
+
+// -----
+
+// A single tile known before: the calling thread runs it, without OpenMP.
+
+// CHECK-LABEL: func @one_tile
+// CHECK-NOT: omp.
+// CHECK: scf.for
+// CHECK-NEXT: arith.muli
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: memref.store
+// CHECK-NOT: omp.
+// CHECK: return
+func.func @one_tile(%y: memref<8xf32>, %v: f32) {
+  scf.forall (%i) = (0) to (8) step (8) {
+    memref.store %v, %y[%i] : memref<8xf32>
+  } {rms.schedule = "static"}
   return
 }
 

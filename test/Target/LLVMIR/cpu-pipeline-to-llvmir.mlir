@@ -1,20 +1,22 @@
 // RUN: rms-opt %s --rms-cpu-pipeline="vector-bits=512" | rms-translate --mlir-to-llvmir | FileCheck %s
 
 // The CPU pipeline's output translates to LLVM IR: the C interface takes
-// pointers to StridedMemRefType descriptors (result first), the row tiles run
-// through the OpenMP runtime (on the calling thread alone where there is a
-// single tile), each thread's share found from its thread number, and the
-// sum of squares is 16-lane fused multiply-adds.
+// pointers to StridedMemRefType descriptors (result first), the row tiles
+// (an internal function) run through the OpenMP runtime where there are
+// several, each thread's share found from its thread number, else on the
+// calling thread, and the sum of squares is 16-lane fused multiply-adds.
 
-// CHECK: define { ptr, ptr, i64, [2 x i64], [2 x i64] } @norm(
-// CHECK: %[[MANY:.*]] = sext i1 %{{.*}} to i32
-// CHECK: call void @__kmpc_fork_call_if(ptr @{{.*}}, i32 1, ptr @norm..omp_par, i32 %[[MANY]], ptr
-// CHECK: define internal void @norm..omp_par(
-// CHECK: call i32 @omp_get_thread_num()
-// CHECK: call i32 @omp_get_num_threads()
+// CHECK: define internal void @norm_tile(
 // CHECK-DAG: fpext <16 x half> %{{.*}} to <16 x float>
 // CHECK-DAG: call <16 x float> @llvm.fmuladd.v16f32(
 // CHECK-DAG: fptrunc <16 x float> %{{.*}} to <16 x half>
+// CHECK: define { ptr, ptr, i64, [2 x i64], [2 x i64] } @norm(
+// CHECK: call void (ptr, i32, ptr, ...) @__kmpc_fork_call(ptr @{{.*}}, i32 1, ptr @norm..omp_par, ptr
+// CHECK: call void @norm_tile(
+// CHECK: define internal void @norm..omp_par(
+// CHECK: call i32 @omp_get_thread_num()
+// CHECK: call i32 @omp_get_num_threads()
+// CHECK: call void @norm_tile(
 // CHECK: define void @_mlir_ciface_norm(ptr %0, ptr %1, ptr %2)
 // CHECK: call { ptr, ptr, i64, [2 x i64], [2 x i64] } @norm(
 func.func @norm(%x: tensor<?x4096xf16>, %w: tensor<4096xf16>) -> tensor<?x4096xf16> {

@@ -1,8 +1,10 @@
 //===- TilesToOpenMP.cpp - row tiles to OpenMP parallel regions -----------===//
 //
 // Implements `rms-tiles-to-openmp`: every bufferized `scf.forall` that
-// `rms-tile` marked `rms.schedule` becomes an OpenMP parallel region that
-// runs on the calling thread alone where there is one tile. Its tiles are
+// `rms-tile` marked `rms.schedule` becomes an OpenMP parallel region where
+// it has several tiles, and a loop on the calling thread where it has one
+// (an `scf.if` of the two, calling the tile's body outlined into a private
+// function, where the count is known at run time only). Its tiles are
 // split among the threads the way a static schedule does, by the thread
 // numbers, or, marked "dynamic" and more than the threads, claimed by the
 // threads as they finish, through an atomic count of the tiles claimed (a
@@ -15,7 +17,10 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::rms {
 #define GEN_PASS_DEF_RMSTILESTOOPENMP
@@ -40,6 +45,53 @@ static void inlineBodyInScope(RewriterBase &rewriter, scf::ForallOp forall,
   memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange());
 }
 
+/// A name for the function outlined from a tile loop of `function`, free in
+/// the symbol table that holds `function`.
+static std::string outlinedTileName(FunctionOpInterface function) {
+  Operation *table = SymbolTable::getNearestSymbolTable(function->getParentOp());
+  std::string base = (function.getName() + "_tile").str();
+  std::string name = base;
+  for (int suffix = 0; SymbolTable::lookupSymbolIn(table, name); ++suffix)
+    name = base + "_" + std::to_string(suffix);
+  return name;
+}
+
+/// Copies the constants that the body of `forall` uses from above into it,
+/// so that its outlined function makes them rather than taking them as
+/// arguments (vectors among them).
+static void sinkConstants(RewriterBase &rewriter, scf::ForallOp forall) {
+  SetVector<Value> captures;
+  getUsedValuesDefinedAbove(forall.getRegion(), captures);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(forall.getBody());
+  for (Value value : captures) {
+    Operation *definition = value.getDefiningOp();
+    if (!definition || !definition->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    Value copy = rewriter.clone(*definition)->getResult(0);
+    rewriter.replaceUsesWithIf(value, copy, [&](OpOperand &use) {
+      return forall->isProperAncestor(use.getOwner());
+    });
+  }
+}
+
+/// Makes `forall`'s body a private function that the body calls (internal
+/// in LLVM: no symbol of the object file), and returns the call.
+static func::CallOp outlineBody(RewriterBase &rewriter, scf::ForallOp forall) {
+  sinkConstants(rewriter, forall);
+  auto function = forall->getParentOfType<FunctionOpInterface>();
+  func::CallOp call;
+  FailureOr<func::FuncOp> outlined =
+      outlineSingleBlockRegion(rewriter, forall.getLoc(), forall.getRegion(),
+                               outlinedTileName(function), &call);
+  assert(succeeded(outlined) && "a forall has a single block");
+  (*outlined).setPrivate();
+  (*outlined)->setAttr("llvm.linkage", // what func-to-llvm reads
+                       LLVM::LinkageAttr::get(rewriter.getContext(),
+                                              LLVM::Linkage::Internal));
+  return call;
+}
+
 LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
                                       scf::ForallOp forall, bool dynamic,
                                       unsigned numThreads) {
@@ -61,12 +113,69 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
         loc, rewriter.createOrFold<arith::SubIOp>(loc, ub, lb), step));
     tiles = rewriter.createOrFold<arith::MulIOp>(loc, tiles, counts.back());
   }
+  int64_t rank = forall.getRank();
+
+  // The body of tile number `tile` (the last dimension varying fastest):
+  // the forall's, in an alloca scope that bounds its stack allocations as
+  // convert-scf-to-openmp's does, or a copy of `call`, its outlined form.
+  func::CallOp call;
+  auto runTile = [&](Value tile) {
+    SmallVector<Value> ivs(rank);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      Value position =
+          d ? arith::RemUIOp::create(rewriter, loc, tile, counts[d]).getResult()
+            : tile;
+      ivs[d] = arith::AddIOp::create(
+          rewriter, loc, lbs[d],
+          arith::MulIOp::create(rewriter, loc, position, steps[d]));
+      if (d)
+        tile = arith::DivUIOp::create(rewriter, loc, tile, counts[d]);
+    }
+    if (!call)
+      return inlineBodyInScope(rewriter, forall, ivs);
+    IRMapping mapping;
+    mapping.map(forall.getInductionVars(), ivs);
+    rewriter.clone(*call, mapping);
+  };
+  // The tiles (none or one) on the calling thread, without OpenMP: a
+  // parallel region that the runtime serializes still costs 0.2-0.4 us a
+  // call (libomp makes a team of one and frees it; a one-row norm of a
+  // dynamic shape, 1x4096 f16, takes about 0.8 us).
+  auto runOnCallingThread = [&]() {
+    scf::ForOp::create(rewriter, loc, index(0), tiles, index(1), ValueRange{},
+                       [&](OpBuilder &, Location, Value tile, ValueRange) {
+                         runTile(tile);
+                         scf::YieldOp::create(rewriter, loc);
+                       });
+  };
+
+  std::optional<int64_t> knownTiles = getConstantIntValue(tiles);
+  if (knownTiles && *knownTiles <= 1) {
+    runOnCallingThread();
+    rewriter.eraseOp(forall);
+    return success();
+  }
+  // A count known at run time only: a parallel region where there are
+  // several tiles, else the calling thread. The body is outlined into a
+  // function that both call, so that it is not emitted twice.
+  Operation *root = nullptr;
+  scf::IfOp several;
+  if (!knownTiles) {
+    several = scf::IfOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, tiles,
+                              index(1)),
+        /*withElseRegion=*/true);
+    root = several;
+    rewriter.setInsertionPointToStart(several.thenBlock());
+  }
 
   // Dynamic: the number of tiles claimed so far, shared by the threads (in
   // a scope of its own, which bounds it where the loop is in a loop).
   Value claimed;
   if (dynamic) {
     auto scope = memref::AllocaScopeOp::create(rewriter, loc, TypeRange());
+    root = root ? root : scope;
     Block *scopeBody = rewriter.createBlock(&scope.getBodyRegion());
     memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange());
     rewriter.setInsertionPointToStart(scopeBody);
@@ -78,19 +187,15 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
         claimed, ValueRange{});
   }
 
-  // One tile runs on the calling thread: the runtime then starts no thread
-  // and the region costs about 0.1 us instead of 1-2 us.
   omp::ParallelOperands parallelClauses;
-  parallelClauses.ifExpr = rewriter.createOrFold<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::ugt, tiles, index(1));
   if (numThreads > 0)
     parallelClauses.numThreads = LLVM::ConstantOp::create(
         rewriter, loc, rewriter.getI32IntegerAttr(numThreads));
   auto parallel = omp::ParallelOp::create(rewriter, loc, parallelClauses);
+  root = root ? root : parallel;
   rewriter.createBlock(&parallel.getRegion());
   omp::TerminatorOp::create(rewriter, loc);
   rewriter.setInsertionPointToStart(&parallel.getRegion().front());
-  int64_t rank = forall.getRank();
 
   // Thread t of T has the tiles [t * q + min(t, r), ...), q + (t < r) of
   // them (q = tiles / T, r = tiles % T), as OpenMP's static schedule splits
@@ -102,11 +207,11 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
   Value threads = createOpenMPQueryCall(rewriter, loc, module,
                                         "omp_get_num_threads", true);
   if (!thread || !threads) {
-    rewriter.eraseOp(parallel);
-    if (claimed)
-      rewriter.eraseOp(claimed.getDefiningOp()->getParentOp());
+    rewriter.eraseOp(root);
     return failure();
   }
+  if (several)
+    call = outlineBody(rewriter, forall);
   Value share = arith::DivUIOp::create(rewriter, loc, tiles, threads);
   Value rest = arith::RemUIOp::create(rewriter, loc, tiles, threads);
   Value begin = arith::AddIOp::create(
@@ -168,23 +273,13 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
             args);
       },
       [&](OpBuilder &, Location, ValueRange args) {
-        // The tile's position in each dimension, the last varying fastest.
-        Value tile = args[0];
-        SmallVector<Value> ivs(rank);
-        for (int64_t d = rank - 1; d >= 0; --d) {
-          Value position = d ? arith::RemUIOp::create(rewriter, loc, tile,
-                                                      counts[d])
-                                   .getResult()
-                             : tile;
-          ivs[d] = arith::AddIOp::create(
-              rewriter, loc, lbs[d],
-              arith::MulIOp::create(rewriter, loc, position, steps[d]));
-          if (d)
-            tile = arith::DivUIOp::create(rewriter, loc, tile, counts[d]);
-        }
-        inlineBodyInScope(rewriter, forall, ivs);
+        runTile(args[0]);
         scf::YieldOp::create(rewriter, loc, ValueRange{nextTile(args[0])});
       });
+  if (several) {
+    rewriter.setInsertionPointToStart(several.elseBlock());
+    runOnCallingThread();
+  }
   rewriter.eraseOp(forall);
   return success();
 }

@@ -82,14 +82,17 @@ int64_t getHostCacheBytes(int level);
 int64_t getHostVectorBits();
 
 /// Lowers the bufferized `forall` (no shared outputs) to an OpenMP parallel
-/// region on `numThreads` threads (0: the runtime's choice), run by the
-/// calling thread alone where there is one iteration: the iterations split
-/// into a contiguous share per thread number, or, where `dynamic` and there
-/// are more iterations than threads, claimed by the threads as they finish
-/// (an atomic count of the iterations claimed); each iteration in an alloca
-/// scope. What `rms-tiles-to-openmp` does to the loops `rms-tile` marks.
-/// Fails, adding nothing, where `omp_get_thread_num`/`omp_get_num_threads`
-/// cannot be declared.
+/// region on `numThreads` threads (0: the runtime's choice) where it has
+/// several iterations, and to a loop on the calling thread where it has
+/// one: the iterations split into a contiguous share per thread number, or,
+/// where `dynamic` and there are more iterations than threads, claimed by
+/// the threads as they finish (an atomic count of the iterations claimed).
+/// Where the count is known at run time only, an `scf.if` chooses, and the
+/// body becomes a private function of the module (internal in LLVM) that
+/// both call; otherwise each iteration runs in an alloca scope. What
+/// `rms-tiles-to-openmp` does to the loops `rms-tile` marks. Fails, adding
+/// nothing, where `omp_get_thread_num`/`omp_get_num_threads` cannot be
+/// declared.
 LogicalResult lowerTilesToOpenMP(RewriterBase &rewriter, scf::ForallOp forall,
                                  bool dynamic, unsigned numThreads);
 
