@@ -104,19 +104,17 @@ void mlir::rms::buildCPUPipeline(OpPassManager &pm,
   // 5. Down to the LLVM dialect. Strided metadata is expanded before
   //    memrefs are lowered so that subview offsets become plain index
   //    arithmetic, per function (in parallel). Then every conversion to LLVM
-  //    at once: the module is verified after every pass, and the 100-norm
-  //    module took 2.2 s on one thread with the nine upstream conversion
-  //    passes here, 1.5 s with one (and the steps moved before
-  //    rms-vectorize).
+  //    at once, affine maps and the casts between conversions included: the
+  //    module is verified after every pass, and the 100-norm module took
+  //    2.2 s on one thread with the nine upstream conversion passes here,
+  //    1.5 s with one (and the steps moved before rms-vectorize).
   OpPassManager &inFunctions = pm.nest<func::FuncOp>();
   inFunctions.addPass(memref::createExpandStridedMetadataPass());
-  inFunctions.addPass(createLowerAffinePass());
   inFunctions.addPass(createSCFToControlFlowPass());
   rms::ConvertToLLVMOptions toLLVM;
   // The one horizontal sum per row may be a tree rather than a chain.
   toLLVM.reassociateFPReductions = true;
   pm.addPass(rms::createConvertToLLVM(toLLVM));
-  pm.addPass(createReconcileUnrealizedCastsPass());
   // Per function, so that functions are cleaned up in parallel.
   pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
   // The vector widths and instructions were chosen for the host: the module

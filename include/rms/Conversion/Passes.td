@@ -189,12 +189,12 @@ def SPIRVPreserveDenormals
 }
 
 def ConvertToLLVM : Pass<"rms-convert-to-llvm", "::mlir::ModuleOp"> {
-  let summary = "Lower vector, memref, arith, math, index, ub, cf, func and "
-                "omp to the LLVM dialect in one pass";
+  let summary = "Lower affine, vector, memref, arith, math, index, ub, cf, "
+                "func and omp to the LLVM dialect in one pass";
   let description = [{
     The last step of the CPU pipeline, once control flow is `cf` (after
-    `expand-strided-metadata`, `lower-affine` and `convert-scf-to-cf`): the
-    patterns of `convert-vector-to-llvm`, `finalize-memref-to-llvm`,
+    `expand-strided-metadata` and `convert-scf-to-cf`): the patterns of
+    `lower-affine`, `convert-vector-to-llvm`, `finalize-memref-to-llvm`,
     `convert-arith-to-llvm`, `convert-math-to-llvm`,
     `convert-index-to-llvm`, `convert-ub-to-llvm`, `convert-cf-to-llvm`
     (`cf.assert` aborts), `convert-func-to-llvm` (functions marked
@@ -224,9 +224,11 @@ def ConvertToLLVM : Pass<"rms-convert-to-llvm", "::mlir::ModuleOp"> {
     every function, which lowers it progressively before converting it.
 
     What remains of these dialects is an error (`failed to legalize`).
-    Casts of the input, and unrealized casts where a value's producer and
-    users were converted apart, are left; run `reconcile-unrealized-casts`
-    after it.
+    Unrealized casts are then reconciled, those of the input included, as
+    `reconcile-unrealized-casts` does: round trips fold, and a cast that
+    does not fold is left. (As two more passes, `lower-affine` and
+    `reconcile-unrealized-casts` verified the whole module again each: 0.05
+    and 0.1 s of the 100-norm module's 1.9 s on one thread.)
 
     Before:
 

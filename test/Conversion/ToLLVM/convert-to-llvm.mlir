@@ -2,7 +2,9 @@
 // RUN: rms-opt %s -rms-convert-to-llvm="reassociate-fp-reductions=1" -split-input-file | FileCheck %s --check-prefix=REASSOC
 // RUN: rms-opt %s -rms-convert-to-llvm -split-input-file | FileCheck %s --check-prefix=CASTS
 
-// The only cast in the output is the one of the input (@input_cast).
+// The only cast in the output is the one of the input that does not fold
+// (@input_cast); the input's round trip folds (@input_round_trip), as
+// reconcile-unrealized-casts folds it.
 // CASTS-NOT: builtin.unrealized_conversion_cast
 // CASTS: builtin.unrealized_conversion_cast %{{.*}} : i32 to f32
 // CASTS-NOT: builtin.unrealized_conversion_cast
@@ -184,4 +186,29 @@ func.func @input_cast(%i: i32) -> f32 {
   %f = builtin.unrealized_conversion_cast %i : i32 to f32
   %d = arith.addf %f, %f : f32
   return %d : f32
+}
+
+// CHECK-LABEL: llvm.func @input_round_trip(
+// CHECK-SAME: %[[I:.*]]: i32) -> i32
+// CHECK-NEXT: llvm.return %[[I]] : i32
+func.func @input_round_trip(%i: i32) -> i32 {
+  %f = builtin.unrealized_conversion_cast %i : i32 to f32
+  %j = builtin.unrealized_conversion_cast %f : f32 to i32
+  return %j : i32
+}
+
+// -----
+
+// Affine maps (the tiling's bounds) become the arithmetic they stand for.
+
+// CHECK-LABEL: llvm.func @affine_bounds(
+// CHECK-SAME: %[[I:.*]]: i64, %[[N:.*]]: i64) -> i64
+// CHECK: %[[NEG:.*]] = llvm.mul %[[I]], %{{.*}} overflow<nsw> : i64
+// CHECK: %[[LEFT:.*]] = llvm.add %[[NEG]], %[[N]] : i64
+// CHECK: %[[MIN:.*]] = llvm.intr.smin(%[[LEFT]], %{{.*}}) : (i64, i64) -> i64
+// CHECK: llvm.return %[[MIN]] : i64
+// CHECK-NOT: affine.
+func.func @affine_bounds(%i: index, %n: index) -> index {
+  %m = affine.min affine_map<(d0)[s0] -> (-d0 + s0, 64)>(%i)[%n]
+  return %m : index
 }
