@@ -253,3 +253,18 @@ func.func @taken_name(%y: memref<8xf32>, %v: f32) {
   } {rms.schedule = "static"}
   return
 }
+
+// -----
+
+// A tile count known at run time only needs a function to outline the body
+// into.
+
+%n = arith.constant 4 : index
+%c0 = arith.constant 0 : index
+%y = memref.alloc(%n) : memref<?xf32>
+%rows = memref.dim %y, %c0 : memref<?xf32>
+%v = arith.constant 1.0 : f32
+// expected-error @below {{marked rms.schedule with a tile count known at run time only must be in a function, into which its body is outlined}}
+scf.forall (%i) in (%rows) {
+  memref.store %v, %y[%i] : memref<?xf32>
+} {rms.schedule = "static"}

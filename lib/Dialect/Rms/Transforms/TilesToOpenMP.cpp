@@ -150,6 +150,11 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
   };
 
   std::optional<int64_t> knownTiles = getConstantIntValue(tiles);
+  if (!knownTiles && !forall->getParentOfType<FunctionOpInterface>())
+    return forall.emitOpError("marked ")
+           << rms::kScheduleAttrName
+           << " with a tile count known at run time only must be in a "
+              "function, into which its body is outlined";
   if (knownTiles && *knownTiles <= 1) {
     runOnCallingThread();
     rewriter.eraseOp(forall);
@@ -208,7 +213,9 @@ LogicalResult rms::lowerTilesToOpenMP(RewriterBase &rewriter,
                                         "omp_get_num_threads", true);
   if (!thread || !threads) {
     rewriter.eraseOp(root);
-    return failure();
+    return forall.emitOpError(
+        "cannot call omp_get_thread_num() and omp_get_num_threads(): the "
+        "module has another symbol of that name");
   }
   if (several)
     call = outlineBody(rewriter, forall);
@@ -319,12 +326,8 @@ struct RmsTilesToOpenMPPass
         return signalPassFailure();
       }
       if (failed(rms::lowerTilesToOpenMP(rewriter, forall, dynamic,
-                                         numThreads))) {
-        forall.emitOpError("cannot call omp_get_thread_num() and "
-                           "omp_get_num_threads(): the module has another "
-                           "symbol of that name");
+                                         numThreads)))
         return signalPassFailure();
-      }
     }
   }
 };

@@ -90,9 +90,11 @@ int64_t getHostVectorBits();
 /// Where the count is known at run time only, an `scf.if` chooses, and the
 /// body becomes a private function of the module (internal in LLVM) that
 /// both call; otherwise each iteration runs in an alloca scope. What
-/// `rms-tiles-to-openmp` does to the loops `rms-tile` marks. Fails, adding
-/// nothing, where `omp_get_thread_num`/`omp_get_num_threads` cannot be
-/// declared.
+/// `rms-tiles-to-openmp` does to the loops `rms-tile` marks. Fails with an
+/// error on `forall`, which stays (after the ops that count its
+/// iterations), where `omp_get_thread_num`/`omp_get_num_threads` cannot be
+/// declared, or where the body is to be outlined and `forall` is in no
+/// function.
 LogicalResult lowerTilesToOpenMP(RewriterBase &rewriter, scf::ForallOp forall,
                                  bool dynamic, unsigned numThreads);
 
