@@ -29,8 +29,8 @@ namespace mlir::rms {
 
 using namespace mlir;
 
-/// Moves the body of `forall` into a new `memref.alloca_scope` at `b`'s
-/// insertion point, its induction variables replaced by `ivs`. The scope
+/// Moves the body of `forall` into a new `memref.alloca_scope` at
+/// `rewriter`'s insertion point, its induction variables replaced by `ivs`. The scope
 /// bounds the stack allocations of an iteration, as convert-scf-to-openmp's
 /// does.
 static void inlineBodyInScope(RewriterBase &rewriter, scf::ForallOp forall,
@@ -48,7 +48,8 @@ static void inlineBodyInScope(RewriterBase &rewriter, scf::ForallOp forall,
 /// A name for the function outlined from a tile loop of `function`, free in
 /// the symbol table that holds `function`.
 static std::string outlinedTileName(FunctionOpInterface function) {
-  Operation *table = SymbolTable::getNearestSymbolTable(function->getParentOp());
+  Operation *table =
+      SymbolTable::getNearestSymbolTable(function->getParentOp());
   std::string base = (function.getName() + "_tile").str();
   std::string name = base;
   for (int suffix = 0; SymbolTable::lookupSymbolIn(table, name); ++suffix)
