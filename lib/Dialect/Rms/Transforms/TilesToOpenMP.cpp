@@ -30,9 +30,9 @@ namespace mlir::rms {
 using namespace mlir;
 
 /// Moves the body of `forall` into a new `memref.alloca_scope` at
-/// `rewriter`'s insertion point, its induction variables replaced by `ivs`. The scope
-/// bounds the stack allocations of an iteration, as convert-scf-to-openmp's
-/// does.
+/// `rewriter`'s insertion point, its induction variables replaced by `ivs`.
+/// The scope bounds the stack allocations of an iteration, as
+/// convert-scf-to-openmp's does.
 static void inlineBodyInScope(RewriterBase &rewriter, scf::ForallOp forall,
                               ValueRange ivs) {
   Location loc = forall.getLoc();
