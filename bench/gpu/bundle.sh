@@ -5,6 +5,7 @@
 #                libstdc++ linked in statically (Debian's static archives); it
 #                still loads libc, libvulkan, libz and libzstd there;
 #   llvm-bin/    FileCheck, not and count, and lib/libz3.so.4.xz that they load;
+#   lib/libomp.so.xz  the OpenMP runtime that rms-run --target=cpu loads;
 #   lit/         lit, as Debian ships it.
 #
 #   bench/gpu/bundle.sh BUILD OUTPUT_FOLDER
@@ -29,6 +30,7 @@ strip "$out/rms-run"
 xz -T0 -6 "$out/rms-run"
 cp $llvm/bin/FileCheck $llvm/bin/not $llvm/bin/count "$out/llvm-bin/"
 xz -T0 -6 -c /lib/x86_64-linux-gnu/libz3.so.4 >"$out/lib/libz3.so.4.xz"
+xz -T0 -6 -c "$(readlink -f $llvm/lib/libomp.so)" >"$out/lib/libomp.so.xz"
 cp -r $llvm/utils/lit/lit "$out/lit"
 find "$out/lit" -name __pycache__ -prune -exec rm -rf {} +
 du -sh "$out"

@@ -6,7 +6,9 @@
 # driver, then bench/gpu/vulkan_vs_torch.py. Results go to $OUT (or
 # /tmp/rms/out): lit.log, bench.log, results.md. Arguments name the steps
 # (default: lit bench); `sweep:GRIDS` runs bench/gpu/sweep.py on its grid
-# set GRIDS (sweep-GRIDS.log).
+# set GRIDS (sweep-GRIDS.log); `cpu` runs bench/gpu/cpu_vs_torch.py on the
+# machine's CPU cores (cpu.log, cpu-results.md), with the OpenMP runtime
+# put where rms-run loads it (/usr/lib/llvm-22/lib/libomp.so).
 #
 # Vulkan loader: if the machine has none, the .deb files in .gl (Debian's
 # libvulkan1 and the GL dispatch libraries) are unpacked into /. To fetch
@@ -61,11 +63,19 @@ for step in ${@:-lit bench}; do
     PYTHONUNBUFFERED=1 "$python" bench/gpu/vulkan_vs_torch.py "$root/bin/rms-run" \
       "$root/work" --compile 2>&1 | tee "$out/bench.log"
     cp "$root/work/results.md" "$out/" 2>/dev/null ;;
+  cpu)
+    omp=/usr/lib/llvm-22/lib/libomp.so
+    if [ ! -e $omp ]; then
+      mkdir -p "$(dirname $omp)" && xz -dc "$bundle/lib/libomp.so.xz" >$omp
+    fi
+    PYTHONUNBUFFERED=1 "$python" bench/gpu/cpu_vs_torch.py "$root/bin/rms-run" \
+      "$root/work" 2>&1 | tee "$out/cpu.log"
+    cp "$root/work/cpu-results.md" "$out/" 2>/dev/null ;;
   sweep:*)
     PYTHONUNBUFFERED=1 "$python" bench/gpu/sweep.py "$root/bin/rms-run" "$root/work" \
       "${step#sweep:}" 2>&1 | tee "$out/sweep-${step#sweep:}.log" | grep BEST ;;
   *)
-    echo "unknown step '$step' (lit, bench, sweep:GRIDS)"; false ;;
+    echo "unknown step '$step' (lit, bench, cpu, sweep:GRIDS)"; false ;;
   esac || status=1
 done
 exit $status
