@@ -11,10 +11,10 @@
 // memref, scf or vector.
 
 // The tiles of 16-bit rows are no fewer rows than rows / threads, the count
-// read from the OpenMP runtime. Several tiles run in a parallel region, in
-// which each thread takes its share of the tiles by its number; one runs on
-// the calling thread without OpenMP. Both call the tile's body, outlined
-// into an internal function.
+// read from the OpenMP runtime. Several tiles run in a parallel region of
+// no more threads than tiles, in which each thread takes its share of the
+// tiles by its number; one runs on the calling thread without OpenMP. Both
+// call the tile's body, outlined into an internal function.
 // CHECK-NOT: rms.norm
 // CHECK: llvm.func @omp_get_num_threads() -> i32
 // CHECK: llvm.func @omp_get_thread_num() -> i32
@@ -37,7 +37,9 @@
 // CHECK: %[[SEVERAL:.*]] = llvm.icmp "ugt" %{{.*}}, %{{.*}} : i64
 // CHECK: llvm.cond_br %[[SEVERAL]], ^[[PARALLEL:bb[0-9]+]], ^[[CALLER:bb[0-9]+]]
 // CHECK: ^[[PARALLEL]]:
-// CHECK: omp.parallel {
+// CHECK: %[[MAX:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// CHECK: %[[TEAM:.*]] = llvm.trunc %{{.*}} : i64 to i32
+// CHECK: omp.parallel num_threads(%[[TEAM]] : i32) {
 // CHECK-NEXT: llvm.call @omp_get_thread_num() : () -> i32
 // CHECK: llvm.call @omp_get_num_threads() : () -> i32
 // CHECK-NOT: omp.wsloop

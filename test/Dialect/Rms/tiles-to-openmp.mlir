@@ -2,8 +2,9 @@
 // RUN: rms-opt %s -rms-tiles-to-openmp=num-threads=4 -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=FOUR
 
 // A forall that rms-tile marked "static", whose tile count is known at run
-// time only, runs in a parallel region where there are several tiles, in
-// which each thread takes a contiguous share of the tiles by its number:
+// time only, runs in a parallel region where there are several tiles, of no
+// more threads than tiles, in which each thread takes a contiguous share of
+// the tiles by its number:
 // q = tiles / T of them, one more for the first r = tiles % T threads, in a
 // loop from its first to past its last. One tile (or none) runs on the
 // calling thread without OpenMP. The body is outlined into a private
@@ -25,7 +26,11 @@
 // CHECK: %[[TILES:.*]] = arith.ceildivui %[[ROWS]], %[[STEP]] : index
 // CHECK: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[TILES]], %{{.*}} : index
 // CHECK-NEXT: scf.if %[[SEVERAL]] {
-// CHECK-NEXT: omp.parallel {
+// CHECK-NEXT: %[[MAX:.*]] = llvm.call @omp_get_max_threads() : () -> i32
+// CHECK-NEXT: %[[MAXI:.*]] = arith.index_castui %[[MAX]] : i32 to index
+// CHECK-NEXT: %[[TEAMI:.*]] = arith.minui %[[MAXI]], %[[TILES]] : index
+// CHECK-NEXT: %[[TEAM:.*]] = arith.index_cast %[[TEAMI]] : index to i32
+// CHECK-NEXT: omp.parallel num_threads(%[[TEAM]] : i32) {
 // CHECK: %[[TN:.*]] = llvm.call @omp_get_thread_num() : () -> i32
 // CHECK-NEXT: %[[T:.*]] = arith.index_castui %[[TN]] : i32 to index
 // CHECK-NEXT: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
@@ -62,8 +67,10 @@
 // CHECK-NEXT: return
 // FOUR-LABEL: func @static_tiles
 // FOUR: scf.if
-// FOUR: %[[N:.*]] = llvm.mlir.constant(4 : i32) : i32
-// FOUR: omp.parallel num_threads(%[[N]] : i32) {
+// FOUR-NOT: omp_get_max_threads
+// FOUR: %[[TEAMI:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// FOUR: %[[TEAM:.*]] = arith.index_cast %[[TEAMI]] : index to i32
+// FOUR: omp.parallel num_threads(%[[TEAM]] : i32) {
 func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: index) {
   %c0 = arith.constant 0 : index
   %rows = memref.dim %x, %c0 : memref<?x4096xf16>
@@ -88,7 +95,7 @@ func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: i
 // CHECK: memref.alloca_scope {
 // CHECK-NEXT: %[[CLAIMED:.*]] = memref.alloca() : memref<i64>
 // CHECK: memref.store %{{.*}}, %[[CLAIMED]][] : memref<i64>
-// CHECK-NEXT: omp.parallel {
+// CHECK: omp.parallel num_threads(%{{.*}} : i32) {
 // CHECK: %[[NN:.*]] = llvm.call @omp_get_num_threads() : () -> i32
 // CHECK-NEXT: %[[N:.*]] = arith.index_castui %[[NN]] : i32 to index
 // CHECK: %[[CLAIMS:.*]] = arith.cmpi ugt, %[[TILES:.*]], %[[N]] : index
@@ -109,7 +116,8 @@ func.func @static_tiles(%x: memref<?x4096xf16>, %y: memref<?x4096xf16>, %step: i
 // CHECK-NOT: omp.wsloop
 // CHECK: return
 // FOUR-LABEL: func @dynamic_tiles
-// FOUR: omp.parallel num_threads(%{{.*}} : i32) {
+// FOUR: %[[N:.*]] = arith.constant 4 : i32
+// FOUR: omp.parallel num_threads(%[[N]] : i32) {
 func.func @dynamic_tiles(%x: memref<2048x4096xf16>, %y: memref<2048x4096xf16>) {
   scf.forall (%i) = (0) to (2048) step (128) {
     %xs = memref.subview %x[%i, 0] [128, 4096] [1, 1] : memref<2048x4096xf16> to memref<128x4096xf16, strided<[4096, 1], offset: ?>>
@@ -169,9 +177,9 @@ func.func @two_dims_and_unmarked(%x: memref<4x1024x4096xf32>, %y: memref<4x1024x
 // CHECK-NEXT: vector.store %[[V]], %[[Y]][%[[I]]]
 // CHECK-LABEL: func.func @claims
 // CHECK: scf.if %{{.*}} {
-// CHECK-NEXT: memref.alloca_scope {
+// CHECK: memref.alloca_scope {
 // CHECK-NEXT: %[[CLAIMED:.*]] = memref.alloca() : memref<i64>
-// CHECK: omp.parallel {
+// CHECK: omp.parallel num_threads(%{{.*}} : i32) {
 // CHECK: memref.atomic_rmw addi %{{.*}}, %[[CLAIMED]][]
 // CHECK: func.call @claims_tile_0(%{{.*}}, %{{.*}}) : (index, memref<?xf32>) -> ()
 // CHECK: omp.terminator
