@@ -213,7 +213,9 @@ def RmsVectorize : Pass<"rms-vectorize"> {
     by `omp_get_max_threads()` workers, called through the module's
     declaration, which the pass adds when it runs on the module; on a
     function with none declared, each slice is an iteration of its own
-    (with a warning).
+    (with a warning). With a thread count (`split-threads` >= 0) larger than
+    the number of slices of `split-bytes`, the row is cut into a slice per
+    thread instead (16 threads, 1x1048576 f32: 44 to 132 GB/s).
 
     On a module, the functions holding norms are rewritten in parallel.
 
@@ -293,8 +295,9 @@ def RmsTilesToOpenMP : Pass<"rms-tiles-to-openmp", "::mlir::ModuleOp"> {
     `rms.schedule = "static"`, or `"dynamic"` for the tiles of norms too
     large for the caches, which it cuts into about eight tiles per thread.
     This pass lowers each marked loop to an `omp.parallel` region where
-    there are several tiles; a single tile runs on the calling thread
-    without OpenMP. Where the tile count is known at run time only (a
+    there are several tiles, of no more threads than tiles (a thread that
+    would find none is not woken, and the region's barrier does not wait
+    for it); a single tile runs on the calling thread without OpenMP. Where the tile count is known at run time only (a
     dynamic shape, or a count that follows the number of threads), an
     `scf.if` chooses, and the tile's body is outlined into a private
     function (internal linkage in LLVM) that both ways call, so that it is
@@ -345,7 +348,9 @@ def RmsTilesToOpenMP : Pass<"rms-tiles-to-openmp", "::mlir::ModuleOp"> {
       %tiles = arith.ceildivui %rows, %step : index
       %several = arith.cmpi ugt, %tiles, %c1 : index
       scf.if %several {
-        omp.parallel {
+        %max = llvm.call @omp_get_max_threads() : () -> i32
+        ...
+        omp.parallel num_threads(%team : i32) {
           %t = llvm.call @omp_get_thread_num() : () -> i32
           %n = llvm.call @omp_get_num_threads() : () -> i32
           ...
