@@ -54,7 +54,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(-1)};
   PassOptions::Option<int64_t> splitBytes{
       *this, "split-bytes",
-      llvm::cl::desc("Static rows of at least twice this many bytes are split "
+      llvm::cl::desc("Static rows longer than this many bytes are split "
                      "across threads (0: never, -1: the host's L2 cache)"),
       llvm::cl::init(-1)};
   PassOptions::Option<int64_t> fuseRows{

@@ -2,6 +2,7 @@
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=0" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=THREADS
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=3" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=THREE
 // RUN: rms-opt %s -rms-vectorize="vector-bits=512 unroll=2 block=2 nontemporal-bytes=1024 split-bytes=4096 fuse-rows=0 split-threads=16" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=SIXTEEN
+// RUN: rms-opt %s -rms-vectorize="vector-bits=512 split-bytes=262144 split-threads=2" -canonicalize -cse -split-input-file | FileCheck %s --check-prefix=CAP
 
 // Streaming stores: the output buffer's size decides (here >= 1 KiB, checked
 // at run time for dynamic shapes), for rows of at least 512 bytes. The unrolled part starts on a cache line of
@@ -91,31 +92,22 @@ func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // CHECK:       %[[END:.*]] = arith.subi %{{.*}}, %[[BACK]]
 // CHECK:       scf.for %{{.*}} = %{{.*}} to %[[END]] step %c32 {
 // CHECK:         vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
-// With the thread count T (split-threads=0: asked of the OpenMP runtime),
-// the row is cut into max(4, T) slices (fewer where whole blocks of 64
-// round them up), S of them, and min(S, T) workers each take a run of
-// slices [w * S / workers, (w + 1) * S / workers): summed in order, scaled
-// from the last one.
+// With the thread count (split-threads=0: asked of the OpenMP runtime),
+// min(threads, 4) workers each take a run of slices [w * 4 / workers,
+// (w + 1) * 4 / workers): summed in order, scaled from the last one.
 // THREADS: llvm.func @omp_get_max_threads() -> i32
 // THREADS-LABEL: func @split
 // THREADS: %[[ASKED:.*]] = llvm.call @omp_get_max_threads() : () -> i32
 // THREADS: %[[THREADS:.*]] = arith.index_castui %[[ASKED]] : i32 to index
 // THREADS: %[[ATLEAST1:.*]] = arith.maxui %[[THREADS]], %c1
-// THREADS: %[[WANTED:.*]] = arith.maxui %[[ATLEAST1]], %c4
-// THREADS: %[[PER:.*]] = arith.ceildivui %c4096, %[[WANTED]]
-// THREADS: %[[BLOCKS:.*]] = arith.ceildivui %[[PER]], %c64
-// THREADS: %[[SIZE:.*]] = arith.muli %[[BLOCKS]], %c64
-// THREADS: %[[SLICES:.*]] = arith.ceildivui %c4096, %[[SIZE]]
-// THREADS: %[[WORKERS:.*]] = arith.minui %[[SLICES]], %[[ATLEAST1]]
-// THREADS: %[[PARTIALS:.*]] = memref.alloc(%[[SLICES]]) : memref<?xf32>
+// THREADS: %[[WORKERS:.*]] = arith.minui %[[ATLEAST1]], %c4
 // THREADS: scf.forall (%[[W:.*]]) in (%[[WORKERS]]) {
 // THREADS:   %[[FIRST:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
 // THREADS:   %[[LAST:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
 // THREADS:   scf.for %[[S:.*]] = %[[FIRST]] to %[[LAST]] step %c1 {
-// THREADS:     arith.muli %[[S]], %[[SIZE]]
+// THREADS:     arith.muli %[[S]], %c1024
 // THREADS:     vector.fma
-// THREADS:     memref.store %{{.*}}, %[[PARTIALS]][%[[S]]] : memref<?xf32>
-// THREADS: scf.for %{{.*}} = %c0 to %[[SLICES]] step %c1
+// THREADS:     memref.store %{{.*}}, %{{.*}}[%[[S]]] : memref<4xf32>
 // THREADS: math.sqrt
 // THREADS: scf.forall (%[[W2:.*]]) in (%[[WORKERS]]) {
 // THREADS:   %[[FIRST2:.*]] = arith.divui %{{.*}}, %[[WORKERS]]
@@ -124,7 +116,7 @@ func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // THREADS:     %[[ENDS:.*]] = arith.addi %[[FIRST2]], %[[LAST2]]
 // THREADS:     %[[LASTSLICE:.*]] = arith.subi %[[ENDS]], %c1
 // THREADS:     %[[SLICE:.*]] = arith.subi %[[LASTSLICE]], %[[K]]
-// THREADS:     arith.muli %[[SLICE]], %[[SIZE]]
+// THREADS:     arith.muli %[[SLICE]], %c1024
 // THREADS:     vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
 // A known count (3): no call, the 4 slices of 1024, three workers.
 // THREE-LABEL: func @split
@@ -134,14 +126,30 @@ func.func @stream(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
 // THREE: arith.muli %{{.*}}, %c1024
 // THREE: scf.forall (%{{.*}}) in (3) {
 // THREE-NOT: llvm.call @omp_get_max_threads
-// More threads (16) than slices of split-bytes: one slice each, of 256.
+// More threads (16) than slices: a worker per slice, the same 4 slices of
+// 1024, so the same sum whatever the thread count.
 // SIXTEEN-LABEL: func @split
-// SIXTEEN: memref.alloc() : memref<16xf32>
-// SIXTEEN: scf.forall (%{{.*}}) in (16) {
-// SIXTEEN: arith.muli %{{.*}}, %c256
-// SIXTEEN: scf.forall (%{{.*}}) in (16) {
+// SIXTEEN: memref.alloc() : memref<4xf32>
+// SIXTEEN: scf.forall (%{{.*}}) in (4) {
+// SIXTEEN: arith.muli %{{.*}}, %c1024
+// SIXTEEN: scf.forall (%{{.*}}) in (4) {
 func.func @split(%x: memref<4096xf32>, %w: memref<4096xf32>, %y: memref<4096xf32>) {
   rms.norm ins(%x, %w : memref<4096xf32>, memref<4096xf32>) outs(%y : memref<4096xf32>) epsilon(1.0e-05)
+  return
+}
+
+// -----
+
+// A row longer than split-bytes (1 MiB against 256 KiB) is cut into slices
+// of at most 64 KiB, 16 here, so that more threads than L2-sized slices
+// each have some; two workers take eight each.
+
+// CAP-LABEL: func @split_capped
+// CAP: memref.alloc() : memref<16xf32>
+// CAP: scf.forall (%{{.*}}) in (2) {
+// CAP: arith.muli %{{.*}}, %c16384
+func.func @split_capped(%x: memref<262144xf32>, %y: memref<262144xf32>) {
+  rms.norm ins(%x : memref<262144xf32>) outs(%y : memref<262144xf32>) epsilon(1.0e-05)
   return
 }
 

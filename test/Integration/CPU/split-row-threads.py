@@ -1,10 +1,10 @@
 # RUN: %python %s rms-run %t | FileCheck %s
 # Rows split into slices across threads (split-bytes), where each thread sums
 # a run of slices and scales them back from the last one summed: one to seven
-# OpenMP threads for 25 slices (runs of uneven length), more threads than
-# slices of split-bytes (the row is then cut into one slice per thread), the
-# count fixed at compile time (num-threads), and no threads at all, against
-# the float64 reference (contract section 4).
+# OpenMP threads for 25 slices (runs of uneven length), 13 and 16 threads
+# (slices of at most 64 KiB, so that a row longer than split-bytes has some
+# for each of many threads), the count fixed at compile time (num-threads),
+# and no threads at all, against the float64 reference (contract section 4).
 
 # CHECK-NOT: FAIL
 # CHECK: 11 of 11 cases within tolerance

@@ -154,6 +154,10 @@ static constexpr int64_t kStreamedParts = 4;
 /// How many rows ahead of the one it scales a short row is summed (see
 /// emitShortRows).
 static constexpr int64_t kShortRowLag = 2;
+/// The largest slice of a split row: rows longer than `split-bytes` are cut
+/// into slices of at most this size, so that there are slices for many
+/// threads (a 4 MiB row: 64) and the sum does not depend on how many run.
+static constexpr int64_t kMaxSliceBytes = 64 << 10;
 /// f16 rows summed and then scaled keep their products (`products`) in
 /// tiles of at least this many rows (in cache, at one thread: 8x4096 +7%,
 /// 64x4096 +14%; 4x4096 the same; 2x4096 -12%, 1x4096 -19%).
@@ -1192,19 +1196,21 @@ void RowEmitter::byCondition(Value condition,
 
 /// A row split into `slices` slices of `sliceElements` (the last one
 /// shorter), each summed in parallel into a partial sum; the partial sums are
-/// Kahan-added; then each slice is scaled in parallel, backwards, with
+/// Kahan-added in order, so that the result does not depend on the thread
+/// count; then each slice is scaled in parallel, backwards, with
 /// streaming stores so that the output does not evict the slice from cache
 /// before it is re-read. With a thread count (`splitThreads` >= 0), each of
 /// min(threads, slices) workers takes a run of consecutive slices, sums them
 /// in order and scales them in the reverse order: the slice it read last,
 /// still in its L2, first (one thread, 1x1048576 f32: about 0.9 of the copy
-/// bandwidth instead of 0.86). With more threads than slices, the row is cut
-/// into one slice per thread instead (as equal as whole blocks allow), so
-/// that every thread has one: slices of the L2's size alone left a 4 MiB
-/// row to two threads of sixteen (1x1048576 f32 on 16 cores: 44 GB/s, 0.12
-/// of the copy bandwidth).
+/// bandwidth instead of 0.86). Slices are at most kMaxSliceBytes, so that
+/// many threads each have a run: slices of the L2's size left a 4 MiB row
+/// to two threads of sixteen (1x1048576 f32 on 16 cores: 44 GB/s, 0.12 of
+/// the copy bandwidth).
 void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
                               int64_t sliceElements) {
+  auto partialsType = MemRefType::get({slices}, accType);
+  Value partials = memref::AllocOp::create(b, partialsType);
   Value threads;
   if (opts.splitThreads >= 0) {
     threads = opts.splitThreads > 0 ? index(opts.splitThreads)
@@ -1217,27 +1223,14 @@ void RowEmitter::emitSplitRow(ValueRange rowIndices, int64_t slices,
                      "scf.forall iteration");
   }
   Value sliceCount = index(slices);
-  Value sliceSize = index(sliceElements);
   Value workers = sliceCount;
-  if (threads) {
-    threads = b.createOrFold<arith::MaxUIOp>(threads, index(1));
-    Value wanted = b.createOrFold<arith::MaxUIOp>(sliceCount, threads);
-    Value blockElements = index(lanes * unroll * block);
-    sliceSize = b.createOrFold<arith::MulIOp>(
-        b.createOrFold<arith::CeilDivUIOp>(
-            b.createOrFold<arith::CeilDivUIOp>(rowSize, wanted),
-            blockElements),
-        blockElements);
-    sliceCount = b.createOrFold<arith::CeilDivUIOp>(rowSize, sliceSize);
-    workers = b.createOrFold<arith::MinUIOp>(sliceCount, threads);
-  }
-  Value partials = memref::AllocOp::create(
-      b, MemRefType::get({ShapedType::kDynamic}, accType),
-      ValueRange{sliceCount});
+  if (threads)
+    workers = arith::MinUIOp::create(
+        b, workers, arith::MaxUIOp::create(b, threads, index(1)));
   auto sliceBounds = [&](Value slice) -> std::pair<Value, Value> {
-    Value begin = arith::MulIOp::create(b, slice, sliceSize);
+    Value begin = arith::MulIOp::create(b, slice, index(sliceElements));
     Value end = arith::MinUIOp::create(
-        b, arith::AddIOp::create(b, begin, sliceSize), rowSize);
+        b, arith::AddIOp::create(b, begin, index(sliceElements)), rowSize);
     return {begin, end};
   };
   auto sumSlice = [&](Value slice) {
@@ -1316,18 +1309,22 @@ Value RowEmitter::runtimeThreadCount() {
 }
 
 /// The number of slices a row is split into, or 0 if it is not split: rows
-/// of a static length that spans several slices are.
+/// of a static length longer than `split-bytes` are, into slices of at most
+/// that many bytes and kMaxSliceBytes.
 int64_t RowEmitter::sliceCount(int64_t &sliceElements) {
   int64_t staticSize = op.getInputType().getShape().back();
   if (opts.splitBytes <= 0 || ShapedType::isDynamic(staticSize))
     return 0;
   // Slices hold whole unrolled blocks, so that their starts stay aligned.
   int64_t blockElements = lanes * unroll * block;
-  sliceElements =
-      llvm::divideCeil(opts.splitBytes / elementBytes, blockElements) *
-      blockElements;
-  int64_t slices = llvm::divideCeil(staticSize, sliceElements);
-  return slices >= 2 ? slices : 0;
+  auto wholeBlocks = [&](int64_t bytes) {
+    return llvm::divideCeil(bytes / elementBytes, blockElements) *
+           blockElements;
+  };
+  if (llvm::divideCeil(staticSize, wholeBlocks(opts.splitBytes)) < 2)
+    return 0;
+  sliceElements = wholeBlocks(std::min(opts.splitBytes, kMaxSliceBytes));
+  return llvm::divideCeil(staticSize, sliceElements);
 }
 
 int64_t RowEmitter::shortRowLength() {

@@ -52,9 +52,9 @@ struct VectorizeOptions {
   /// (non-temporal) stores where aligned; 0: never; -1: the size of the
   /// host's L2 cache.
   int64_t nontemporalBytes = -1;
-  /// Rows of a static length of at least twice this many bytes are split
-  /// into slices of about this size that run in parallel; 0: never; -1: the
-  /// host's L2 cache.
+  /// Rows of a static length longer than this many bytes are split into
+  /// slices of at most this size and 64 KiB that run in parallel; 0: never;
+  /// -1: the host's L2 cache.
   int64_t splitBytes = -1;
   /// Threads the slices of a split row run on: -1, one slice per parallel
   /// iteration (however the `scf.forall` is lowered); 0, the OpenMP
