@@ -44,6 +44,15 @@ WORKLOADS = [
     (1, 1048576, "f32"),
 ]
 ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
+
+
+def selected_workloads(only=""):
+    """(rows, n, dtype, label) of each workload whose label ("RxN dtype")
+    contains `only`."""
+    for r, n, dtype in WORKLOADS:
+        label = f"{r}x{n} {dtype}"
+        if only in label:
+            yield r, n, dtype, label
 LLVM = "/usr/lib/llvm-22"
 
 
@@ -103,9 +112,7 @@ def main():
     rows_out = []
     print(f"{'workload':>18} {'thr':>3} {'rms':>7} {'copy':>7} {'naive':>7} "
           f"{'rms/copy':>8} {'rms/naive':>9}")
-    for r, n, dtype in WORKLOADS:
-        if args.only not in f"{r}x{n} {dtype}":
-            continue
+    for r, n, dtype, _ in selected_workloads(args.only):
         name = f"norm_{r}x{n}_{dtype}"
         so = compile_kernel(args.build, out, name, r, n, dtype, args.pipeline_options)
         nbytes = (2 * r * n + n) * ELEMENT_BYTES[dtype]
@@ -232,10 +239,7 @@ def measure_vulkan(build, out, only, rounds=5):
         return float(re.search(r"([0-9.]+) GB/s", stdout).group(1))
 
     results = []
-    for r, n, dtype in WORKLOADS:
-        label = f"{r}x{n} {dtype}"
-        if only not in label:
-            continue
+    for r, n, dtype, label in selected_workloads(only):
         prepared = prepare_vulkan_norm(out, r, n, dtype)
         # What this workload is compared with, measured right after it.
         if dtype == "f32":

@@ -32,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 import bench  # noqa: E402
 import rmsref  # noqa: E402  (bench puts test/lib on the path)
+from vulkan_vs_torch import describe_error  # noqa: E402
 
 REPETITIONS = 20
 EPSILON = 1e-5
@@ -108,10 +109,7 @@ def main():
               "copy GB/s | rms/copy | max error rms / torch |")
     rows = [header, "|" + " --- |" * 8]
     failed = 0
-    for r, n, dtype in bench.WORKLOADS:
-        label = f"{r}x{n} {dtype}"
-        if args.only not in label:
-            continue
+    for r, n, dtype, label in bench.selected_workloads(args.only):
         mlir, name, inputs = bench.prepare_vulkan_norm(args.workdir, r, n, dtype)
         xs, ws = np.load(inputs[0]), np.load(inputs[1])
         ref = rmsref.reference(rmsref.decode(xs, dtype), rmsref.decode(ws, dtype), EPSILON)
@@ -122,9 +120,8 @@ def main():
             theirs = (float("nan"), "-", True, float("nan"))
             if peer:
                 theirs = torch_measure(n, dtype, xs, ws, ref, threads)
-            errors = " / ".join(
-                (f"{e:.2g}" if isinstance(e, float) else str(e)) + ("" if good else " (out of tolerance)")
-                for e, good in ((err, ok), (theirs[1], theirs[2])))
+            errors = " / ".join(describe_error(e, good)
+                                for e, good in ((err, ok), (theirs[1], theirs[2])))
             row = (f"| {label} | {threads} | {gbs:.1f} | {theirs[0]:.1f} | {gbs / theirs[0]:.2f} | "
                    f"{theirs[3]:.1f} | {gbs / theirs[3]:.2f} | {errors} |")
             rows.append(re.sub(r"\bnan\b", "-", row))

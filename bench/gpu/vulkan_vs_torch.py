@@ -145,10 +145,7 @@ def main():
               "inductor GB/s | rms/inductor | copy GB/s | rms/copy | max error rms / torch / inductor |")
     rows = [header, "|" + " --- |" * 9]
     failed = 0
-    for r, n, dtype in bench.WORKLOADS:
-        label = f"{r}x{n} {dtype}"
-        if args.only not in label:
-            continue
+    for r, n, dtype, label in bench.selected_workloads(args.only):
         gbs, err, ok, (xs, ws, ref) = run_rms(args.rms_run, args.workdir, r, n, dtype)
         failed += not ok
         theirs, copy = {}, float("nan")
